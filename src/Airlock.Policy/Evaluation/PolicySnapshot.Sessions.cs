@@ -1,0 +1,61 @@
+using Airlock.Policy.Model;
+
+namespace Airlock.Policy.Evaluation;
+
+public sealed partial class PolicySnapshot
+{
+    /// <summary>
+    /// The session limits for a principal on a resource: the bundle default, tightened by the
+    /// resource's own limits and by those of every group the principal is in. The strictest wins.
+    /// </summary>
+    public SessionLimits ResolveSessionLimits(ResolvedPrincipal principal, string resource)
+    {
+        var limits = Bundle.Sessions.Default;
+        if (TryGetResource(resource, out var definition))
+        {
+            limits = limits.Tighten(definition.Sessions);
+        }
+
+        foreach (var group in principal.Groups)
+        {
+            if (Bundle.Sessions.Groups.TryGetValue(group, out var groupLimits))
+            {
+                limits = limits.Tighten(groupLimits);
+            }
+        }
+
+        return limits;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="approver"/> may approve a request made by <paramref name="requester"/>
+    /// under <paramref name="requirement"/>. Nobody approves their own request, whatever their groups.
+    /// </summary>
+    public static ApprovalCheck CanApprove(ApprovalRequirement requirement, ResolvedPrincipal approver, string requester)
+    {
+        if (string.Equals(approver.User, requester, StringComparison.Ordinal))
+        {
+            return new ApprovalCheck(false, "requesters cannot approve their own requests");
+        }
+
+        var groups = requirement.Groups.Where(g => approver.Groups.Contains(g.Name, StringComparer.Ordinal)).Select(g => g.Name).ToList();
+        return groups.Count == 0
+            ? new ApprovalCheck(false, $"{approver.User} is not in an approver group ({string.Join(", ", requirement.Groups.Select(g => g.Name))})")
+            : new ApprovalCheck(true, $"approves for {string.Join(", ", groups)}");
+    }
+
+    /// <summary>
+    /// Whether the approvals given so far satisfy the requirement: with mode any, <c>min</c> distinct
+    /// approvers from any listed group; with mode all, <c>min</c> distinct approvers from each group.
+    /// </summary>
+    public static bool IsSatisfied(ApprovalRequirement requirement, IEnumerable<ResolvedPrincipal> approvers, string requester)
+    {
+        var valid = approvers.Where(a => CanApprove(requirement, a, requester).Allowed).DistinctBy(a => a.User, StringComparer.Ordinal).ToList();
+        return requirement.Mode == ApprovalMode.Any
+            ? valid.Count >= requirement.Min
+            : requirement.Groups.All(g => valid.Count(a => a.Groups.Contains(g.Name, StringComparer.Ordinal)) >= requirement.Min);
+    }
+}
+
+/// <summary>The answer to "may this person approve?", with the reason either way.</summary>
+public sealed record ApprovalCheck(bool Allowed, string Reason);
