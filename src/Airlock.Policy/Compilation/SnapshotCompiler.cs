@@ -28,7 +28,8 @@ public static class SnapshotCompiler
 
             // An unknown grant (-1) can never be active, so such a rule never matches; validation reports it too.
             var grant = definition.Conditions.Grant is { } g && grantIndex.TryGetValue(g.Name, out var gi) ? gi : -1;
-            rules.Add(new CompiledRule(definition, rules.Count, mask, grant));
+            var unless = definition.Conditions.UnlessGrant is { } u && grantIndex.TryGetValue(u.Name, out var ui) ? ui : -1;
+            rules.Add(new CompiledRule(definition, rules.Count, mask, grant, unless));
         }
 
         var resources = new Dictionary<string, PolicySnapshot.ResourceEntry>(StringComparer.Ordinal);

@@ -18,9 +18,11 @@ public sealed class CompiledRule
     private readonly string[] _methods;
     private readonly string[] _paths;
     private readonly int _grantIndex;
+    private readonly int _unlessGrantIndex;
 
-    internal CompiledRule(RuleDefinition definition, int order, ulong[] groupMask, int grantIndex)
+    internal CompiledRule(RuleDefinition definition, int order, ulong[] groupMask, int grantIndex, int unlessGrantIndex)
     {
+        _unlessGrantIndex = unlessGrantIndex;
         Definition = definition;
         Order = order;
         _anyone = definition.Principals.IsAnyone;
@@ -76,6 +78,11 @@ public sealed class CompiledRule
         }
 
         if (conditions.Grant is not null && !ResolvedPrincipal.Has(request.Principal.GrantBits, _grantIndex))
+        {
+            return false;
+        }
+
+        if (conditions.UnlessGrant is not null && ResolvedPrincipal.Has(request.Principal.GrantBits, _unlessGrantIndex))
         {
             return false;
         }

@@ -20,6 +20,7 @@ internal sealed partial class BundleReader
         ReasonRequired = block["reason"] is { } reason && ReadReasonRequired(reason),
         Ticket = block["ticket"] is { } ticket ? ReadRegex(ticket, "ticket") : null,
         Grant = block["grant"] is { } grant && Binder.String(grant, "grant") is { } name ? new NameReference(name, grant.Location) : null,
+        UnlessGrant = block["unless_grant"] is { } unless && Binder.String(unless, "unless_grant") is { } unlessName ? new NameReference(unlessName, unless.Location) : null,
         MaxRows = block["max_rows"] is { } rows ? Binder.Integer(rows, "max_rows", 1, long.MaxValue) : null,
     };
 

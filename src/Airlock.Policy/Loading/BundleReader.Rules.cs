@@ -6,7 +6,7 @@ namespace Airlock.Policy.Loading;
 
 internal sealed partial class BundleReader
 {
-    private static readonly string[] MatchKeys = ["users", "groups", "resources", "sql", "command", "http", "schedule", "mfa", "reason", "ticket", "grant"];
+    private static readonly string[] MatchKeys = ["users", "groups", "resources", "sql", "command", "http", "schedule", "mfa", "reason", "ticket", "grant", "unless_grant"];
     private static readonly string[] AllowKeys = [.. MatchKeys, "max_rows"];
     private static readonly string[] ReviewKeys = [.. MatchKeys, "max_rows", "approvers", "window"];
 

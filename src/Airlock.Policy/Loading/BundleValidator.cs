@@ -53,6 +53,11 @@ internal static class BundleValidator
                 binder.Report(PolicyErrors.UnknownGrant, grant.Location, $"grant '{grant.Name}' is not defined under 'grants'{Hint(grant.Name, grants)}");
             }
 
+            if (rule.Conditions.UnlessGrant is { } unless && !grants.Contains(unless.Name))
+            {
+                binder.Report(PolicyErrors.UnknownGrant, unless.Location, $"grant '{unless.Name}' is not defined under 'grants'{Hint(unless.Name, grants)}");
+            }
+
             CheckActionTypes(rule, bundle, binder);
         }
 

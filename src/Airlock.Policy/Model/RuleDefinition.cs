@@ -74,10 +74,13 @@ public sealed record RuleConditions
     public bool ReasonRequired { get; init; }
     public RegexPattern? Ticket { get; init; }
     public NameReference? Grant { get; init; }
+
+    /// <summary>The rule does not apply while the principal holds this grant (e.g. review unless elevated).</summary>
+    public NameReference? UnlessGrant { get; init; }
     public long? MaxRows { get; init; }
 
     /// <summary>True when nothing but the selectors decides whether the rule matches.</summary>
-    public bool IsUnconditional => Schedule is null && !MfaRequired && !ReasonRequired && Ticket is null && Grant is null;
+    public bool IsUnconditional => Schedule is null && !MfaRequired && !ReasonRequired && Ticket is null && Grant is null && UnlessGrant is null;
 }
 
 /// <summary>Who must approve a review, and how long the approval stays usable.</summary>

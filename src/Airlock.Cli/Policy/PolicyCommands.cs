@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Airlock.Policy.Compilation;
+using Airlock.Policy.Diagnostics;
+using Airlock.Policy.Evaluation;
+using Airlock.Policy.Loading;
+using Airlock.Policy.Model;
+
+namespace Airlock.Cli.Policy;
+
+/// <summary><c>airlock policy check | test | explain</c>: the policy engine, used alone with no gateway running.</summary>
+internal static class PolicyCommands
+{
+    public static Command Build(CliContext context)
+    {
+        var policy = new Command("policy", "Check, test and explain a policy bundle (a directory of YAML files).");
+        policy.Add(PolicyCheckCommand.Build(context));
+        policy.Add(PolicyTestCommand.Build(context));
+        policy.Add(PolicyExplainCommand.Build(context));
+        return policy;
+    }
+
+    /// <summary>The SQL classifier policy commands use for SQL text; none until the SQL engine is wired in.</summary>
+    public static SqlClassifier? Classifier { get; set; }
+
+    public static Argument<string> BundleArgument() => new("dir") { Description = "The policy bundle directory." };
+
+    /// <summary>Loads and compiles a bundle, or prints every problem and returns null.</summary>
+    public static PolicySnapshot? LoadOrReport(CliContext context, string directory, out BundleLoadResult result)
+    {
+        result = BundleLoader.Load(directory);
+        if (result.Succeeded)
+        {
+            return SnapshotCompiler.Compile(result.Bundle!);
+        }
+
+        WriteDiagnostics(context.Error, result.Diagnostics);
+        context.Error.WriteLine($"{Plural(result.Diagnostics.Count, "error")} in {directory}; the bundle was not loaded");
+        return null;
+    }
+
+    public static void WriteDiagnostics(TextWriter writer, IEnumerable<PolicyDiagnostic> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            writer.WriteLine(diagnostic.ToString());
+        }
+    }
+
+    public static JsonObject RevisionJson(BundleRevision revision) => new()
+    {
+        ["display"] = revision.ToString(),
+        ["content_hash"] = revision.ContentHash,
+        ["git_commit"] = revision.GitCommit,
+        ["git_dirty"] = revision.GitDirty,
+    };
+
+    public static JsonObject LocationJson(SourceLocation location) => new()
+    {
+        ["file"] = location.File,
+        ["line"] = location.Line,
+        ["column"] = location.Column,
+    };
+
+    public static string ToJson(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    public static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? string.Empty : "s")}";
+
+    public static string Name(RuleEffect effect) => effect.ToString().ToLowerInvariant();
+}

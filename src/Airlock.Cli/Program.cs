@@ -1,0 +1,3 @@
+using Airlock.Cli;
+
+return AirlockCli.Run(args, Console.Out, Console.Error);
