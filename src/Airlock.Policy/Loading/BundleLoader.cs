@@ -68,7 +68,7 @@ public static class BundleLoader
         var bundle = reader.Build(directory, new BundleRevision(contentHash, commit, dirty));
         if (bundle is not null)
         {
-            BundleValidator.Validate(bundle, reader.Binder);
+            BundleValidator.Validate(bundle, reader.Binder, reader.DeclaredRuleIds.ToHashSet(StringComparer.Ordinal));
         }
 
         return new BundleLoadResult(bundle, diagnostics.ToSortedList(), files.Count);

@@ -26,6 +26,9 @@ internal sealed partial class BundleReader(NodeBinder binder)
 
     public NodeBinder Binder { get; } = binder;
 
+    /// <summary>Every rule id written, valid or not, so that one broken rule does not cascade into errors elsewhere.</summary>
+    public IEnumerable<string> DeclaredRuleIds => _definedNames.Keys.Where(k => k.StartsWith("rule:", StringComparison.Ordinal)).Select(k => k[5..]);
+
     public void ReadPolicyFile(YamlNode root)
     {
         _sawPolicyFile = true;

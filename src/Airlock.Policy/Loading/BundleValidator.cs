@@ -10,7 +10,7 @@ namespace Airlock.Policy.Loading;
 /// </summary>
 internal static class BundleValidator
 {
-    public static void Validate(PolicyBundle bundle, NodeBinder binder)
+    public static void Validate(PolicyBundle bundle, NodeBinder binder, HashSet<string> declaredRuleIds)
     {
         var groups = bundle.Groups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
         var principals = bundle.Users.Select(u => u.Name).Concat(bundle.ServiceAccounts.Select(s => s.Name)).ToHashSet(StringComparer.Ordinal);
@@ -74,7 +74,7 @@ internal static class BundleValidator
         }
 
         ShadowAnalysis.Report(bundle, binder);
-        TestCaseValidator.Validate(bundle, binder, groups, grants);
+        TestCaseValidator.Validate(bundle, binder, groups, grants, declaredRuleIds);
     }
 
     private static void CheckResources(ResourceSelector selector, PolicyBundle bundle, NodeBinder binder, string owner, SourceLocation location)

@@ -7,7 +7,7 @@ namespace Airlock.Policy.Loading;
 /// <summary>Test cases must name things that exist, or they would pass or fail for the wrong reason.</summary>
 internal static class TestCaseValidator
 {
-    public static void Validate(PolicyBundle bundle, NodeBinder binder, HashSet<string> groups, HashSet<string> grants)
+    public static void Validate(PolicyBundle bundle, NodeBinder binder, HashSet<string> groups, HashSet<string> grants, HashSet<string> ruleIds)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var test in bundle.Tests)
@@ -38,7 +38,7 @@ internal static class TestCaseValidator
                 binder.Report(PolicyErrors.InvalidTestCase, where, $"test '{test.Name}': grant '{grant}' is not defined{BundleValidator.Hint(grant, grants)}");
             }
 
-            if (test.ExpectedRule is { } rule && rule != PolicyDecision.DefaultDenyId && !bundle.Rules.Any(r => r.Id == rule))
+            if (test.ExpectedRule is { } rule && rule != PolicyDecision.DefaultDenyId && !ruleIds.Contains(rule))
             {
                 binder.Report(PolicyErrors.InvalidTestCase, where, $"test '{test.Name}': expected rule '{rule}' is not a rule id (or {PolicyDecision.DefaultDenyId}){BundleValidator.Hint(rule, bundle.Rules.Select(r => r.Id))}");
             }
