@@ -1,0 +1,48 @@
+# Shared by ./airlock and ./test.sh: checks what a fresh Debian machine lacks, installs it when it can
+# (as root), and otherwise says exactly what to run. Sourced, not executed.
+
+airlock_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+say() { printf '%s\n' "$*" >&2; }
+
+require_dotnet() {
+    if ! command -v dotnet >/dev/null 2>&1; then
+        say "airlock: the .NET 10 SDK is required and 'dotnet' is not on PATH."
+        say "  Install it from Microsoft's Debian packages (https://learn.microsoft.com/dotnet/core/install/linux-debian),"
+        say "  e.g.: sudo apt-get install -y dotnet-sdk-10.0   (after adding the packages.microsoft.com repository)"
+        exit 1
+    fi
+    if ! dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then
+        say "airlock: the .NET 10 SDK is required; found: $(dotnet --list-sdks 2>/dev/null | tr '\n' ' ')"
+        exit 1
+    fi
+    export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+}
+
+# ensure_apt PACKAGE... : installs the Debian packages that are missing.
+ensure_apt() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -eq 0 ]; then
+        say "airlock: installing Debian packages: ${missing[*]}"
+        if [ -z "${AIRLOCK_APT_UPDATED:-}" ]; then
+            DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+            export AIRLOCK_APT_UPDATED=1
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        say "airlock: installing Debian packages with sudo: ${missing[*]}"
+        sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+        say "airlock: these Debian packages are missing: ${missing[*]}"
+        say "  Install them with: sudo apt-get install -y ${missing[*]}"
+        exit 1
+    fi
+}
+
+# The packages Airlock itself needs at run time: IANA time zones for policy schedules, git for bundle revisions.
+runtime_packages=(tzdata git)
