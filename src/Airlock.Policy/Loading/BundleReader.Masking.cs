@@ -139,23 +139,7 @@ internal sealed partial class BundleReader
         };
     }
 
-    private MaskingStrategy? ReadStrategy(YamlNode node)
-    {
-        if (Binder.String(node, "masking strategy") is not { } name)
-        {
-            return null;
-        }
-
-        if (Strategies.TryGetValue(name, out var strategy))
-        {
-            return strategy;
-        }
-
-        var suggestion = Suggest.Closest(name, Strategies.Keys);
-        Binder.Report(PolicyErrors.UnknownMasking, node.Location,
-            $"masking strategy '{name}' is not one of: {string.Join(", ", Strategies.Keys)}{(suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")}");
-        return null;
-    }
+    private MaskingStrategy? ReadStrategy(YamlNode node) => Binder.Choice(node, "masking strategy", Strategies, PolicyErrors.UnknownMasking);
 
     private bool CheckEntity(string name, SourceLocation location)
     {

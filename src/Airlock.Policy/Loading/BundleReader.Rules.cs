@@ -197,15 +197,9 @@ internal sealed partial class BundleReader
         var kinds = new List<StatementKind>();
         foreach (var name in kindsNode is null ? StatementKinds.All.Select(k => new NameReference(k.Name(), node.Location)) : Binder.Names(kindsNode, "sql kinds"))
         {
-            if (StatementKinds.TryParse(name.Name, out var kind))
+            if (Binder.Choice(new YamlScalar(name.Location, name.Name, true), "sql kind", StatementKinds.ByName) is { } kind)
             {
                 kinds.Add(kind);
-            }
-            else
-            {
-                var suggestion = Suggest.Closest(name.Name, StatementKinds.All.Select(k => k.Name()));
-                Binder.Report(PolicyErrors.InvalidValue, name.Location,
-                    $"sql kind '{name.Name}' is not one of: {string.Join(", ", StatementKinds.All.Select(k => k.Name()))}{(suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")}");
             }
         }
 

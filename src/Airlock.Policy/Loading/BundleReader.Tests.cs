@@ -142,15 +142,14 @@ internal sealed partial class BundleReader
                 }
 
                 Binder.CheckKeys(sql, "sql", "kind", "tables");
-                if (sql["kind"] is not { } kindNode || Binder.String(kindNode, "kind") is not { } kindText)
+                if (sql["kind"] is not { } kindNode)
                 {
                     Binder.Report(PolicyErrors.InvalidTestCase, sql.Location, "sql needs 'kind' (read, write, ddl, …), or give the statement as text");
                     return null;
                 }
 
-                if (!StatementKinds.TryParse(kindText, out var kind))
+                if (Binder.Choice(kindNode, "sql kind", StatementKinds.ByName) is not { } kind)
                 {
-                    Binder.Report(PolicyErrors.InvalidValue, kindNode.Location, $"sql kind '{kindText}' is not one of: {string.Join(", ", StatementKinds.All.Select(k => k.Name()))}");
                     return null;
                 }
 

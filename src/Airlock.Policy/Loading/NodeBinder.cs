@@ -133,7 +133,7 @@ internal sealed class NodeBinder(DiagnosticBag diagnostics)
     }
 
     /// <summary>An enum value spelled in lower case in policy files; reports the allowed values when it is not one.</summary>
-    public T? Choice<T>(YamlNode node, string what, IReadOnlyDictionary<string, T> choices)
+    public T? Choice<T>(YamlNode node, string what, IReadOnlyDictionary<string, T> choices, string errorId = PolicyErrors.InvalidValue)
         where T : struct
     {
         if (String(node, what) is not { } text)
@@ -147,7 +147,7 @@ internal sealed class NodeBinder(DiagnosticBag diagnostics)
         }
 
         var suggestion = Suggest.Closest(text, choices.Keys);
-        Report(PolicyErrors.InvalidValue, node.Location,
+        Report(errorId, node.Location,
             $"{what} '{text}' is not one of: {string.Join(", ", choices.Keys)}{(suggestion is null ? string.Empty : $" (did you mean '{suggestion}'?)")}");
         return null;
     }

@@ -22,6 +22,9 @@ public static class StatementKinds
 {
     public static IReadOnlyList<StatementKind> All { get; } = Enum.GetValues<StatementKind>();
 
+    /// <summary>Kinds by their policy spelling.</summary>
+    public static IReadOnlyDictionary<string, StatementKind> ByName { get; } = All.ToDictionary(k => k.Name(), k => k, StringComparer.Ordinal);
+
     public static string Name(this StatementKind kind) => kind switch
     {
         StatementKind.Read => "read",
@@ -35,18 +38,5 @@ public static class StatementKinds
         _ => "unknown",
     };
 
-    public static bool TryParse(string text, out StatementKind kind)
-    {
-        foreach (var candidate in All)
-        {
-            if (string.Equals(candidate.Name(), text, StringComparison.Ordinal))
-            {
-                kind = candidate;
-                return true;
-            }
-        }
-
-        kind = StatementKind.Unknown;
-        return false;
-    }
+    public static bool TryParse(string text, out StatementKind kind) => ByName.TryGetValue(text, out kind);
 }
