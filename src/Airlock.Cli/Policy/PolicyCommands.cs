@@ -63,7 +63,7 @@ internal static class PolicyCommands
         ["column"] = location.Column,
     };
 
-    public static string ToJson(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    public static string ToJson(JsonNode node) => CliJson.Indented(node);
 
     public static string Plural(int count, string noun) => $"{count} {noun}{(count == 1 ? string.Empty : "s")}";
 

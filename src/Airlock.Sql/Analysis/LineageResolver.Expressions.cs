@@ -1,0 +1,265 @@
+using System.Text.Json;
+
+namespace Airlock.Sql.Analysis;
+
+internal sealed partial class LineageResolver
+{
+    private List<OutputColumn> Targets(JsonElement targets, Scope scope, CteColumns ctes)
+    {
+        var columns = new List<OutputColumn>();
+        foreach (var target in targets.EnumerateArray())
+        {
+            if (!target.TryGetProperty("ResTarget", out var resTarget) || !resTarget.TryGetProperty("val", out var value))
+            {
+                continue;
+            }
+
+            if (value.TryGetProperty("ColumnRef", out var columnRef) && IsStar(columnRef, out var qualifier))
+            {
+                columns.AddRange(Star(qualifier, scope));
+                continue;
+            }
+
+            var name = resTarget.TryGetProperty("name", out var n) ? n.GetString()! : ColumnName(value);
+            columns.Add(new OutputColumn(name, [.. Expression(value, scope, ctes).Order(StringComparer.Ordinal)]));
+        }
+
+        return columns;
+    }
+
+    /// <summary>The table columns an expression's value can carry.</summary>
+    private HashSet<string> Expression(JsonElement expression, Scope scope, CteColumns ctes)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        Collect(expression, scope, ctes, found);
+        return found;
+    }
+
+    private void Collect(JsonElement element, Scope scope, CteColumns ctes, HashSet<string> found)
+    {
+        using var guard = Enter();
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    Collect(item, scope, ctes, found);
+                }
+
+                return;
+            case JsonValueKind.Object:
+                break;
+            default:
+                return;
+        }
+
+        if (!StatementWalker.TryUnwrap(element, out var type, out var body))
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                {
+                    Collect(property.Value, scope, ctes, found);
+                }
+            }
+
+            return;
+        }
+
+        switch (type)
+        {
+            case "ColumnRef":
+                found.UnionWith(ColumnReference(body, scope));
+                return;
+            case "A_Const" or "ParamRef":
+                return;
+            case "SubLink":
+            {
+                var kind = body.TryGetProperty("subLinkType", out var k) ? k.GetString() : null;
+                if (body.TryGetProperty("testexpr", out var test))
+                {
+                    Collect(test, scope, ctes, found);
+                }
+
+                // EXISTS yields only a boolean; every other sublink can carry the subquery's values.
+                if (kind != "EXISTS_SUBLINK" && body.TryGetProperty("subselect", out var sub) && StatementWalker.TryUnwrap(sub, out _, out var select))
+                {
+                    foreach (var column in Select(select, ctes, scope))
+                    {
+                        found.UnionWith(column.From);
+                    }
+                }
+
+                return;
+            }
+
+            case "FuncCall" when IsCount(body):
+                return; // count(…) yields a number, never the values counted
+            case "SelectStmt":
+                foreach (var column in Select(body, ctes, scope))
+                {
+                    found.UnionWith(column.From);
+                }
+
+                return;
+        }
+
+        Collect(body, scope, ctes, found);
+    }
+
+    private static bool IsCount(JsonElement funcCall) =>
+        funcCall.TryGetProperty("funcname", out var name) && name.EnumerateArray().Select(StringValue).LastOrDefault() == "count"
+        && !funcCall.TryGetProperty("over", out _);
+
+    private static bool IsStar(JsonElement columnRef, out string? qualifier)
+    {
+        var fields = columnRef.GetProperty("fields").EnumerateArray().ToList();
+        qualifier = fields.Count >= 2 ? string.Join('.', fields.Take(fields.Count - 1).Select(f => StringValue(f) ?? "?")) : null;
+        return fields.Count > 0 && fields[^1].TryGetProperty("A_Star", out _);
+    }
+
+    private static IEnumerable<string> ColumnReference(JsonElement columnRef, Scope scope)
+    {
+        var fields = columnRef.GetProperty("fields").EnumerateArray().Select(StringValue).ToList();
+        if (fields.Count == 0 || fields.Any(f => f is null))
+        {
+            // A star inside an expression (count(*) aside, which never gets here), or something unexpected.
+            if (IsStar(columnRef, out var qualifier))
+            {
+                return Star(qualifier, scope).SelectMany(c => c.From);
+            }
+
+            return [Unresolved];
+        }
+
+        if (fields.Count == 1)
+        {
+            return Unqualified(fields[0]!, scope);
+        }
+
+        // alias.column, or schema.table.column: the relation is named by everything but the last part.
+        var relationName = string.Join('.', fields.Take(fields.Count - 1));
+        var column = fields[^1]!;
+        for (var level = scope; level is not null; level = level.Outer)
+        {
+            var relation = level.Relations.FirstOrDefault(r => r.Alias == relationName || r.Table == relationName);
+            if (relation is not null)
+            {
+                return ColumnOf(relation, column);
+            }
+        }
+
+        // Perhaps (composite).field of an unqualified column: trace the column by its first part.
+        var composite = Unqualified(fields[0]!, scope).ToList();
+        return composite.Count > 0 ? composite : [Unresolved];
+    }
+
+    /// <summary>
+    /// An unqualified name may belong to any relation in scope, or to an outer query, or be a whole-row
+    /// reference to a relation of that name. Without the catalog all of those are possible sources.
+    /// </summary>
+    private static IEnumerable<string> Unqualified(string name, Scope scope)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        for (var level = scope; level is not null; level = level.Outer)
+        {
+            foreach (var relation in level.Relations)
+            {
+                found.UnionWith(ColumnOf(relation, name));
+                if (relation.Alias == name)
+                {
+                    found.UnionWith(StarOf(relation).SelectMany(c => c.From));
+                }
+            }
+        }
+
+        return found.Count > 0 ? found : [Unresolved];
+    }
+
+    private static IEnumerable<string> ColumnOf(Relation relation, string column)
+    {
+        if (relation.Table is { } table)
+        {
+            return [relation.ColumnsRenamed ? $"{table}.*" : $"{table}.{column}"];
+        }
+
+        if (relation.Columns is { } columns)
+        {
+            return columns.Where(c => c.Name == column).SelectMany(c => c.From);
+        }
+
+        return relation.AnyColumn ?? (IEnumerable<string>)[];
+    }
+
+    private static IEnumerable<OutputColumn> Star(string? qualifier, Scope scope)
+    {
+        if (qualifier is null)
+        {
+            return scope.Relations.SelectMany(StarOf);
+        }
+
+        for (var level = scope; level is not null; level = level.Outer)
+        {
+            var relation = level.Relations.FirstOrDefault(r => r.Alias == qualifier || r.Table == qualifier);
+            if (relation is not null)
+            {
+                return StarOf(relation);
+            }
+        }
+
+        return [new OutputColumn("*", [Unresolved])];
+    }
+
+    private static IEnumerable<OutputColumn> StarOf(Relation relation)
+    {
+        if (relation.Table is { } table)
+        {
+            return [new OutputColumn("*", [$"{table}.*"])];
+        }
+
+        if (relation.Columns is { } columns)
+        {
+            return columns;
+        }
+
+        return [new OutputColumn("*", [.. relation.AnyColumn ?? []])];
+    }
+
+    /// <summary>The name PostgreSQL gives an unnamed output column (FigureColname in parse_target.c), roughly.</summary>
+    private static string ColumnName(JsonElement value)
+    {
+        if (!StatementWalker.TryUnwrap(value, out var type, out var body))
+        {
+            return "?column?";
+        }
+
+        return type switch
+        {
+            "ColumnRef" => body.GetProperty("fields").EnumerateArray().Select(StringValue).LastOrDefault() ?? "?column?",
+            "FuncCall" => body.GetProperty("funcname").EnumerateArray().Select(StringValue).LastOrDefault() ?? "?column?",
+            "TypeCast" => body.TryGetProperty("arg", out var arg) && ColumnName(arg) is var inner && inner != "?column?" ? inner : TypeName(body),
+            "CaseExpr" => "case",
+            "CoalesceExpr" => "coalesce",
+            "MinMaxExpr" => body.TryGetProperty("op", out var op) && op.GetString() == "IS_GREATEST" ? "greatest" : "least",
+            "SubLink" when body.TryGetProperty("subLinkType", out var kind) => kind.GetString() switch
+            {
+                "EXISTS_SUBLINK" => "exists",
+                "ARRAY_SUBLINK" => "array",
+                _ => body.TryGetProperty("subselect", out var sub) && sub.TryGetProperty("SelectStmt", out var s) && s.TryGetProperty("targetList", out var t)
+                    && t.EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } first && first.TryGetProperty("ResTarget", out var rt)
+                    ? (rt.TryGetProperty("name", out var rn) ? rn.GetString()! : rt.TryGetProperty("val", out var rv) ? ColumnName(rv) : "?column?")
+                    : "?column?",
+            },
+            "A_ArrayExpr" => "array",
+            "RowExpr" => "row",
+            _ => "?column?",
+        };
+    }
+
+    private static string TypeName(JsonElement typeCast) =>
+        typeCast.TryGetProperty("typeName", out var typeName) && typeName.TryGetProperty("names", out var names)
+            ? names.EnumerateArray().Select(StringValue).LastOrDefault() ?? "?column?"
+            : "?column?";
+
+    private static string[] Union(IEnumerable<string> a, IEnumerable<string> b) => [.. a.Union(b, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+}
