@@ -1,0 +1,191 @@
+using Airlock.Policy.Diagnostics;
+using Airlock.Policy.Evaluation;
+using Airlock.Policy.Model;
+using Airlock.Policy.Tests.Support;
+using static Airlock.Policy.Tests.Support.World;
+
+namespace Airlock.Policy.Tests.Evaluation;
+
+/// <summary>Session limits that tighten level by level, and who may approve what.</summary>
+public sealed class SessionAndApprovalTests
+{
+    private const string Sessions = """
+        sessions:
+          max: 8h
+          idle: 15m
+          groups:
+            eng: { max: 1h }
+            dba: { idle: 5m }
+        resources:
+          short-db:
+            type: postgres
+            postgres: { host: h, database: d, user: u }
+            sessions: { max: 2h, idle: 30m }
+        rules:
+          - id: reviewed
+            review:
+              resources: [db]
+              sql: [write]
+              approvers: { groups: [dba, approvers], min: 2, mode: all }
+              window: 45m
+          - id: reviewed-default-window
+            review:
+              resources: [db]
+              sql: [ddl]
+              approvers: { groups: dba }
+        """;
+
+    private static PolicySnapshot Snapshot()
+    {
+        using var bundle = new TempBundle(("world.yaml", World.Definitions), ("sessions.yaml", Sessions));
+        return bundle.Compile();
+    }
+
+    [Theory]
+    [InlineData("dave", "db", 8 * 60, 15)]
+    [InlineData("dave", "short-db", 2 * 60, 15)]
+    [InlineData("alice", "db", 60, 15)]
+    [InlineData("alice", "short-db", 60, 15)]
+    [InlineData("bob", "db", 8 * 60, 5)]
+    [InlineData("bob", "short-db", 2 * 60, 5)]
+    [InlineData("dave", "no-such-db", 8 * 60, 15)]
+    public void Session_limits_are_the_strictest_of_bundle_resource_and_groups(string user, string resource, int maxMinutes, int idleMinutes)
+    {
+        var snapshot = Snapshot();
+
+        var limits = snapshot.ResolveSessionLimits(snapshot.ResolvePrincipal(Who(user)), resource);
+
+        Assert.Equal(TimeSpan.FromMinutes(maxMinutes), limits.Max);
+        Assert.Equal(TimeSpan.FromMinutes(idleMinutes), limits.Idle);
+    }
+
+    [Fact]
+    public void Someone_in_two_groups_gets_the_strictest_part_of_each()
+    {
+        var snapshot = Snapshot();
+
+        var limits = snapshot.ResolveSessionLimits(snapshot.ResolvePrincipal(Who("bob", idpGroups: ["idp-eng"])), "short-db");
+
+        Assert.Equal(TimeSpan.FromHours(1), limits.Max);
+        Assert.Equal(TimeSpan.FromMinutes(5), limits.Idle);
+    }
+
+    [Fact]
+    public void Without_a_sessions_section_the_fallback_is_eight_hours_and_fifteen_idle_minutes()
+    {
+        var snapshot = Compile("rules:\n  - id: r1\n    allow: { resources: [db] }\n");
+
+        var limits = snapshot.ResolveSessionLimits(snapshot.ResolvePrincipal(Who("alice")), "db");
+
+        Assert.Equal(TimeSpan.FromHours(8), limits.Max);
+        Assert.Equal(TimeSpan.FromMinutes(15), limits.Idle);
+    }
+
+    [Fact]
+    public void Session_limits_for_an_undefined_group_are_reported()
+    {
+        using var bundle = new TempBundle(("world.yaml", World.Definitions), ("x.yaml", "sessions:\n  groups:\n    engg: { max: 1h }\nrules:\n  - id: r1\n    allow: { resources: [db] }\n"));
+
+        var result = bundle.Load();
+
+        Assert.Contains("did you mean 'eng'", result.Single(PolicyErrors.UnknownGroup).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_review_rule_carries_its_approval_requirement()
+    {
+        var snapshot = Snapshot();
+
+        var approval = snapshot.RulesById["reviewed"].Definition.Approval!;
+        Assert.Equal(["dba", "approvers"], approval.Groups.Select(g => g.Name).ToArray());
+        Assert.Equal(2, approval.Min);
+        Assert.Equal(ApprovalMode.All, approval.Mode);
+        Assert.Equal(TimeSpan.FromMinutes(45), approval.Window);
+
+        var defaults = snapshot.RulesById["reviewed-default-window"].Definition.Approval!;
+        Assert.Equal(1, defaults.Min);
+        Assert.Equal(ApprovalMode.Any, defaults.Mode);
+        Assert.Equal(TimeSpan.FromMinutes(15), defaults.Window);
+    }
+
+    [Theory]
+    [InlineData("review: { resources: [db] }", PolicyErrors.MissingKey, "needs 'approvers'")]
+    [InlineData("review: { resources: [db], approvers: { min: 1 } }", PolicyErrors.MissingKey, "at least one group")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba], min: 0 } }", PolicyErrors.InvalidValue, "between 1 and 100")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dbaa] } }", PolicyErrors.UnknownGroup, "did you mean 'dba'")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba] }, window: 15 }", PolicyErrors.BadDuration, "not a duration")]
+    [InlineData("allow: { resources: [db], approvers: { groups: [dba] } }", PolicyErrors.UnknownKey, "approvers")]
+    public void Approval_mistakes_are_reported(string rule, string id, string message)
+    {
+        using var bundle = new TempBundle(("world.yaml", World.Definitions), ("x.yaml", $"rules:\n  - id: r1\n    {rule}\n"));
+
+        Assert.Contains(message, bundle.Load().Single(id).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nobody_approves_their_own_request()
+    {
+        var snapshot = Snapshot();
+        var requirement = snapshot.RulesById["reviewed-default-window"].Definition.Approval!;
+        var bob = snapshot.ResolvePrincipal(Who("bob"));
+
+        var own = PolicySnapshot.CanApprove(requirement, bob, requester: "bob");
+        Assert.False(own.Allowed);
+        Assert.Contains("own", own.Reason, StringComparison.Ordinal);
+
+        var other = PolicySnapshot.CanApprove(requirement, bob, requester: "alice");
+        Assert.True(other.Allowed);
+        Assert.Contains("dba", other.Reason, StringComparison.Ordinal);
+
+        Assert.False(PolicySnapshot.IsSatisfied(requirement, [bob], requester: "bob"));
+        Assert.True(PolicySnapshot.IsSatisfied(requirement, [bob], requester: "alice"));
+    }
+
+    [Fact]
+    public void Only_members_of_an_approver_group_may_approve()
+    {
+        var snapshot = Snapshot();
+        var requirement = snapshot.RulesById["reviewed-default-window"].Definition.Approval!;
+
+        var check = PolicySnapshot.CanApprove(requirement, snapshot.ResolvePrincipal(Who("dave")), requester: "alice");
+
+        Assert.False(check.Allowed);
+        Assert.Contains("not in an approver group (dba)", check.Reason, StringComparison.Ordinal);
+        Assert.True(PolicySnapshot.CanApprove(requirement, snapshot.ResolvePrincipal(Who("zoe", groups: ["dba"])), "alice").Allowed);
+    }
+
+    [Fact]
+    public void Mode_any_counts_distinct_approvers_from_any_listed_group()
+    {
+        var snapshot = Snapshot();
+        var requirement = new ApprovalRequirement([new NameReference("dba", default), new NameReference("approvers", default)], 2, ApprovalMode.Any, TimeSpan.FromMinutes(15));
+        var bob = snapshot.ResolvePrincipal(Who("bob"));
+        var carol = snapshot.ResolvePrincipal(Who("carol"));
+        var dave = snapshot.ResolvePrincipal(Who("dave"));
+
+        Assert.False(PolicySnapshot.IsSatisfied(requirement, [bob], "alice"));
+        Assert.False(PolicySnapshot.IsSatisfied(requirement, [bob, bob], "alice"));
+        Assert.False(PolicySnapshot.IsSatisfied(requirement, [bob, snapshot.ResolvePrincipal(Who("bob"))], "alice"));
+        Assert.False(PolicySnapshot.IsSatisfied(requirement, [bob, dave], "alice"));
+        Assert.True(PolicySnapshot.IsSatisfied(requirement, [bob, carol], "alice"));
+        Assert.False(PolicySnapshot.IsSatisfied(requirement, [bob, carol], "carol"));
+    }
+
+    [Fact]
+    public void Mode_all_needs_the_minimum_from_every_listed_group()
+    {
+        var snapshot = Snapshot();
+        var requirement = new ApprovalRequirement([new NameReference("dba", default), new NameReference("approvers", default)], 1, ApprovalMode.All, TimeSpan.FromMinutes(15));
+        var bob = snapshot.ResolvePrincipal(Who("bob"));
+        var carol = snapshot.ResolvePrincipal(Who("carol"));
+        var zoe = snapshot.ResolvePrincipal(Who("zoe", groups: ["dba"]));
+
+        Assert.False(PolicySnapshot.IsSatisfied(requirement, [bob], "alice"));
+        Assert.False(PolicySnapshot.IsSatisfied(requirement, [bob, zoe], "alice"));
+        Assert.True(PolicySnapshot.IsSatisfied(requirement, [bob, carol], "alice"));
+
+        var two = requirement with { Min = 2 };
+        Assert.False(PolicySnapshot.IsSatisfied(two, [bob, carol, zoe], "alice"));
+        Assert.True(PolicySnapshot.IsSatisfied(two, [bob, carol, zoe, snapshot.ResolvePrincipal(Who("yan", groups: ["approvers"]))], "alice"));
+    }
+}
