@@ -15,7 +15,8 @@ internal sealed class DiagnosticBag
         // Two checks may find the same fault (a pasted secret is both a literal and a credential shape); say it once.
         if (_seen.Add((id, location)))
         {
-            _items.Add(new PolicyDiagnostic(id, location, message));
+            // Messages quote what they found; a credential pasted in the wrong place must not be quoted back.
+            _items.Add(new PolicyDiagnostic(id, location, Loading.SecretScanner.Redact(message)));
         }
     }
 

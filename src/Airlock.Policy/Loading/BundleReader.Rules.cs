@@ -46,7 +46,11 @@ internal sealed partial class BundleReader
         if (rule.Entries.FirstOrDefault(e => e.Key.Value == "id") is { Key: not null } idEntry
             && idEntry.Value is YamlScalar { IsNull: false } idScalar)
         {
-            if (Binder.ValidName(idScalar, "rule id"))
+            if (idScalar.Value == Evaluation.PolicyDecision.DefaultDenyId)
+            {
+                Binder.Report(PolicyErrors.InvalidName, idScalar.Location, $"'{idScalar.Value}' is reserved: decisions name it when no rule matched");
+            }
+            else if (Binder.ValidName(idScalar, "rule id"))
             {
                 id = idScalar.Value;
                 if (_definedNames.TryGetValue($"rule:{id}", out var first))

@@ -80,19 +80,17 @@ internal static class BundleValidator
     private static void CheckResources(ResourceSelector selector, PolicyBundle bundle, NodeBinder binder, string owner, SourceLocation location)
     {
         var names = bundle.Resources.Select(r => r.Name).ToList();
-        foreach (var name in selector.Names)
+        var unknownNames = false;
+        foreach (var name in selector.Names.Where(n => !bundle.Resources.Any(r => Glob.IsMatch(n.Name, r.Name))))
         {
-            if (!bundle.Resources.Any(r => Glob.IsMatch(name.Name, r.Name)))
-            {
-                binder.Report(PolicyErrors.UnknownResource, name.Location,
-                    Glob.HasWildcards(name.Name)
-                        ? $"resource pattern '{name.Name}' matches no defined resource"
-                        : $"resource '{name.Name}' is not defined{Hint(name.Name, names)}");
-                return;
-            }
+            unknownNames = true;
+            binder.Report(PolicyErrors.UnknownResource, name.Location,
+                Glob.HasWildcards(name.Name)
+                    ? $"resource pattern '{name.Name}' matches no defined resource"
+                    : $"resource '{name.Name}' is not defined{Hint(name.Name, names)}");
         }
 
-        if (!selector.IsAny && !bundle.Resources.Any(r => ResourceSelectors.Matches(selector, r)))
+        if (!unknownNames && !selector.IsAny && !bundle.Resources.Any(r => ResourceSelectors.Matches(selector, r)))
         {
             binder.Report(PolicyErrors.UnknownResource, location, $"the resources of {owner} select no defined resource; check its names, labels and types");
         }

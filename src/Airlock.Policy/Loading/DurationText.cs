@@ -5,6 +5,9 @@ namespace Airlock.Policy.Loading;
 /// <summary>Durations as people write them in config: <c>30s</c>, <c>15m</c>, <c>8h</c>, <c>1h30m</c>, <c>2d</c>.</summary>
 public static class DurationText
 {
+    /// <summary>A hundred years: longer is a typo, and would overflow date arithmetic downstream.</summary>
+    private const double MaxSeconds = 100 * 365.25 * 86_400;
+
     public static bool TryParse(string text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
@@ -28,20 +31,22 @@ public static class DurationText
             }
 
             var value = long.Parse(span[..digits], NumberStyles.None, CultureInfo.InvariantCulture);
-            TimeSpan part = span[digits] switch
+            long? seconds = span[digits] switch
             {
-                'd' => TimeSpan.FromDays(value),
-                'h' => TimeSpan.FromHours(value),
-                'm' => TimeSpan.FromMinutes(value),
-                's' => TimeSpan.FromSeconds(value),
-                _ => TimeSpan.MinValue,
+                'd' => value * 86_400,
+                'h' => value * 3_600,
+                'm' => value * 60,
+                's' => value,
+                _ => null,
             };
-            if (part == TimeSpan.MinValue)
+
+            // At most nine digits a part, so the product fits a long; the sum is capped at 100 years.
+            if (seconds is null || duration.TotalSeconds + seconds.Value > MaxSeconds)
             {
                 return false;
             }
 
-            duration += part;
+            duration += TimeSpan.FromSeconds(seconds.Value);
             span = span[(digits + 1)..];
         }
 

@@ -55,6 +55,9 @@ internal static partial class SecretScanner
 
     internal static bool LooksLikeSecret(string value) => value.Length >= 8 && CredentialShape().IsMatch(value);
 
+    /// <summary>Replaces anything credential-shaped in a message with [REDACTED].</summary>
+    internal static string Redact(string message) => LooksLikeSecret(message) ? CredentialShape().Replace(message, "[REDACTED]") : message;
+
     // URL userinfo passwords, PEM private keys, AWS key ids, GitHub, Stripe, Slack and Google keys, JWTs,
     // and password= in connection strings. NonBacktracking keeps the scan linear on any input.
     [GeneratedRegex(

@@ -50,6 +50,13 @@ internal static class YamlTreeReader
             diagnostics.Add(PolicyErrors.YamlSyntax, At(file, ex.Start), FirstLine(ex.Message));
             return null;
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet 16 throws this, not YamlException, for some truncated documents (an unclosed flow list followed by a plain line).
+            var mark = parser.Current?.Start ?? Mark.Empty;
+            diagnostics.Add(PolicyErrors.YamlSyntax, At(file, mark), $"the YAML is malformed here ({FirstLine(ex.Message)})");
+            return null;
+        }
     }
 
     private static YamlNode? ReadNode(IParser parser, string file, int depth, DiagnosticBag diagnostics)
