@@ -38,7 +38,8 @@ public readonly struct PolicyAction
 
     public static PolicyAction Command(string[] argv) => new(TargetType.Command, StatementKind.Unknown, [], argv, null, null);
 
-    public static PolicyAction Http(string method, string path) => new(TargetType.Http, StatementKind.Unknown, [], [], method, path);
+    /// <summary>An HTTP request; the path is canonicalized (<see cref="HttpPaths"/>) so encodings cannot dodge a rule.</summary>
+    public static PolicyAction Http(string method, string path) => new(TargetType.Http, StatementKind.Unknown, [], [], method.ToUpperInvariant(), HttpPaths.Canonicalize(path));
 
     public override string ToString() => Target switch
     {
@@ -56,4 +57,59 @@ public readonly struct AccessRequest(ResolvedPrincipal principal, string resourc
     public PolicyAction Action { get; } = action;
     public DateTimeOffset At { get; } = at;
     public string? Reason { get; } = reason;
+}
+
+/// <summary>
+/// Puts an HTTP path in the one form rules are matched against, so that <c>//</c>, <c>/./</c>,
+/// <c>/../</c>, backslashes or percent-encoding cannot step around a deny. Percent-escapes are decoded
+/// once (an encoded slash counts as a slash), then dot segments are resolved as RFC 3986 §5.2.4 says.
+/// Paths that are already canonical are returned as they are, without allocating.
+/// </summary>
+public static class HttpPaths
+{
+    public static string Canonicalize(string path)
+    {
+        var end = path.AsSpan().IndexOfAny('?', '#');
+        var raw = end < 0 ? path : path[..end];
+        if (IsCanonical(raw))
+        {
+            return raw;
+        }
+
+        var decoded = Uri.UnescapeDataString(raw).Replace('\\', '/');
+        var segments = new List<string>();
+        foreach (var segment in decoded.Split('/'))
+        {
+            switch (segment)
+            {
+                case "" or ".":
+                    continue;
+                case "..":
+                    if (segments.Count > 0)
+                    {
+                        segments.RemoveAt(segments.Count - 1);
+                    }
+
+                    continue;
+                default:
+                    segments.Add(segment);
+                    break;
+            }
+        }
+
+        var trailing = decoded.EndsWith('/') && segments.Count > 0 ? "/" : string.Empty;
+        return "/" + string.Join('/', segments) + trailing;
+    }
+
+    private static bool IsCanonical(string path)
+    {
+        if (path.Length == 0 || path[0] != '/' || path.AsSpan().IndexOfAny('%', '\\') >= 0 || path.Contains("//", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // No "." or ".." segment anywhere.
+        return !path.Contains("/./", StringComparison.Ordinal) && !path.Contains("/../", StringComparison.Ordinal)
+            && !path.EndsWith("/.", StringComparison.Ordinal) && !path.EndsWith("/..", StringComparison.Ordinal);
+    }
 }

@@ -46,14 +46,47 @@ public sealed partial class PolicySnapshot
 
     /// <summary>
     /// Whether the approvals given so far satisfy the requirement: with mode any, <c>min</c> distinct
-    /// approvers from any listed group; with mode all, <c>min</c> distinct approvers from each group.
+    /// approvers from any listed group; with mode all, <c>min</c> distinct approvers for each group, where
+    /// no person counts for two groups (one member of both finance and approvers is not two sign-offs).
     /// </summary>
     public static bool IsSatisfied(ApprovalRequirement requirement, IEnumerable<ResolvedPrincipal> approvers, string requester)
     {
         var valid = approvers.Where(a => CanApprove(requirement, a, requester).Allowed).DistinctBy(a => a.User, StringComparer.Ordinal).ToList();
-        return requirement.Mode == ApprovalMode.Any
-            ? valid.Count >= requirement.Min
-            : requirement.Groups.All(g => valid.Count(a => a.Groups.Contains(g.Name, StringComparer.Ordinal)) >= requirement.Min);
+        if (requirement.Mode == ApprovalMode.Any)
+        {
+            return valid.Count >= requirement.Min;
+        }
+
+        // Each group has Min seats; seat people so that everyone sits at most once (bipartite matching).
+        var seats = requirement.Groups.SelectMany(g => Enumerable.Repeat(g.Name, requirement.Min)).ToArray();
+        var seatedBy = new int[seats.Length];
+        Array.Fill(seatedBy, -1);
+        for (var person = 0; person < valid.Count; person++)
+        {
+            TrySeat(person, new bool[seats.Length]);
+        }
+
+        return seatedBy.All(p => p >= 0);
+
+        bool TrySeat(int person, bool[] visited)
+        {
+            for (var seat = 0; seat < seats.Length; seat++)
+            {
+                if (visited[seat] || !valid[person].Groups.Contains(seats[seat], StringComparer.Ordinal))
+                {
+                    continue;
+                }
+
+                visited[seat] = true;
+                if (seatedBy[seat] < 0 || TrySeat(seatedBy[seat], visited))
+                {
+                    seatedBy[seat] = person;
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }
 

@@ -32,7 +32,7 @@ public static class BundleLoader
             return new BundleLoadResult(null, diagnostics.ToSortedList(), 0);
         }
 
-        var files = ListFiles(directory);
+        var files = ListFiles(directory, diagnostics);
         var reader = new BundleReader(new NodeBinder(diagnostics));
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var (path, relative) in files)
@@ -74,14 +74,56 @@ public static class BundleLoader
         return new BundleLoadResult(bundle, diagnostics.ToSortedList(), files.Count);
     }
 
-    private static List<(string Path, string Relative)> ListFiles(string directory)
+    /// <summary>
+    /// Every policy file below the directory, in path order. Hidden entries are skipped, and linked
+    /// directories are not followed: a link could loop, or pull in files from outside the bundle.
+    /// </summary>
+    private static List<(string Path, string Relative)> ListFiles(string directory, DiagnosticBag diagnostics)
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden, IgnoreInaccessible = false };
-        return [.. System.IO.Directory.EnumerateFiles(directory, "*", options)
-            .Where(p => p.EndsWith(".yaml", StringComparison.Ordinal) || p.EndsWith(".yml", StringComparison.Ordinal))
-            .Select(p => (Path: p, Relative: Path.GetRelativePath(directory, p)))
-            .Where(f => !f.Relative.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
+        var files = new List<(string Path, string Relative)>();
+        var pending = new Stack<DirectoryInfo>();
+        pending.Push(new DirectoryInfo(directory));
+        while (pending.Count > 0)
+        {
+            var current = pending.Pop();
+            try
+            {
+                foreach (var entry in current.EnumerateFileSystemInfos())
+                {
+                    if (entry.Name.StartsWith('.'))
+                    {
+                        continue;
+                    }
+
+                    if (entry is DirectoryInfo child)
+                    {
+                        if (child.LinkTarget is null)
+                        {
+                            pending.Push(child);
+                        }
+                    }
+                    else if (entry.Name.EndsWith(".yaml", StringComparison.Ordinal) || entry.Name.EndsWith(".yml", StringComparison.Ordinal))
+                    {
+                        files.Add((Path.Combine(RelativeBase(directory, current), entry.Name), string.Empty));
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+            {
+                diagnostics.Add(PolicyErrors.FileUnreadable, new SourceLocation(current.FullName, 0, 0), $"cannot list directory: {ex.Message}");
+            }
+        }
+
+        return [.. files
+            .Select(f => (f.Path, Relative: Path.GetRelativePath(directory, f.Path)))
             .OrderBy(f => f.Relative, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The directory as the user named it (relative paths stay relative in messages), joined with the subfolder.</summary>
+    private static string RelativeBase(string root, DirectoryInfo current)
+    {
+        var relative = Path.GetRelativePath(Path.GetFullPath(root), current.FullName);
+        return relative == "." ? root : Path.Combine(root, relative);
     }
 
     private static bool IsTestFile(string relative) =>

@@ -240,19 +240,19 @@ internal sealed partial class BundleReader
         }
 
         Binder.CheckKeys(mapping, "http", "methods", "paths");
-        var methods = mapping["methods"] is { } m ? Binder.Strings(m, "methods").Select(x => x.ToUpperInvariant()).ToList() : [];
-        foreach (var method in methods.Where(x => !HttpMethods.Contains(x, StringComparer.Ordinal)))
+        var methods = mapping["methods"] is { } m ? Binder.Names(m, "methods") : [];
+        foreach (var method in methods.Where(x => !HttpMethods.Contains(x.Name.ToUpperInvariant(), StringComparer.Ordinal)))
         {
-            Binder.Report(PolicyErrors.InvalidValue, mapping["methods"]!.Location, $"'{method}' is not an HTTP method; use one of: {string.Join(", ", HttpMethods)}");
+            Binder.Report(PolicyErrors.InvalidValue, method.Location, $"'{method.Name}' is not an HTTP method; use one of: {string.Join(", ", HttpMethods)}");
         }
 
-        var paths = mapping["paths"] is { } p ? Binder.Strings(p, "paths") : [];
-        foreach (var path in paths.Where(x => !x.StartsWith('/')))
+        var paths = mapping["paths"] is { } p ? Binder.Names(p, "paths") : [];
+        foreach (var path in paths.Where(x => !x.Name.StartsWith('/')))
         {
-            Binder.Report(PolicyErrors.InvalidValue, mapping["paths"]!.Location, $"path pattern '{path}' must start with '/'");
+            Binder.Report(PolicyErrors.InvalidValue, path.Location, $"path pattern '{path.Name}' must start with '/'");
         }
 
-        return new HttpMatcher(methods, paths, node.Location);
+        return new HttpMatcher([.. methods.Select(x => x.Name.ToUpperInvariant())], [.. paths.Select(x => x.Name)], node.Location);
     }
 
     private static readonly string[] HttpMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];

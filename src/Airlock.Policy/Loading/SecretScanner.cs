@@ -11,7 +11,11 @@ namespace Airlock.Policy.Loading;
 /// </summary>
 internal static partial class SecretScanner
 {
-    private static readonly string[] SecretNames = ["password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "private_key", "client_secret", "access_key", "credentials"];
+    private static readonly string[] SecretWords = ["password", "passwd", "pwd", "secret", "token", "apikey", "credentials", "passphrase"];
+    private static readonly string[] SecretPairs = ["api_key", "private_key", "access_key", "client_secret", "auth_key", "signing_key"];
+
+    /// <summary>Trailing words that name where a secret lives or what it looks like, not the secret itself.</summary>
+    private static readonly string[] NotSecretEndings = ["url", "uri", "endpoint", "file", "path", "dir", "name", "type", "ttl", "expiry", "length"];
 
     private static readonly string[] SecretHeaders = ["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"];
 
@@ -47,8 +51,20 @@ internal static partial class SecretScanner
     /// <summary>Whether a setting's name says it holds a secret (<c>DB_PASSWORD</c>, <c>api-token</c>, …).</summary>
     public static bool IsSecretName(string name)
     {
-        var lower = name.ToLowerInvariant().Replace('-', '_');
-        return SecretNames.Any(s => lower.Contains(s, StringComparison.Ordinal));
+        var words = name.ToLowerInvariant().Split('_', '-', '.');
+        if (words.Length == 1 && words[0] == "pwd")
+        {
+            return false; // the shell's working directory, not a password
+        }
+
+        if (NotSecretEndings.Contains(words[^1], StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        var joined = string.Join('_', words);
+        return words.Any(w => SecretWords.Contains(w, StringComparer.Ordinal))
+            || SecretPairs.Any(p => joined.Contains(p, StringComparison.Ordinal));
     }
 
     public static bool IsSecretHeader(string name) => SecretHeaders.Contains(name.ToLowerInvariant(), StringComparer.Ordinal);
