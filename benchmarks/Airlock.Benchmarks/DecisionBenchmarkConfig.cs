@@ -1,0 +1,24 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Jobs;
+
+namespace Airlock.Benchmarks;
+
+/// <summary>
+/// A short job for a small, shared machine: one process per case, few iterations, the median reported
+/// (it shrugs off the noisy neighbours that move the mean), and a JSON report for scripts to read.
+/// </summary>
+public sealed class DecisionBenchmarkConfig : ManualConfig
+{
+    public DecisionBenchmarkConfig()
+    {
+        AddJob(Job.Default
+            .WithLaunchCount(1)
+            .WithWarmupCount(5)
+            .WithIterationCount(15)
+            .WithId("Short"));
+        AddColumn(StatisticColumn.Median, StatisticColumn.P95);
+        AddExporter(JsonExporter.Full);
+    }
+}
