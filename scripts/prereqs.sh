@@ -44,5 +44,6 @@ ensure_apt() {
     fi
 }
 
-# The packages Airlock itself needs at run time: IANA time zones for policy schedules, git for bundle revisions.
-runtime_packages=(tzdata git)
+# The packages Airlock itself needs at run time: IANA time zones for policy schedules, git for bundle
+# revisions, and PostgreSQL's own parser (libpg_query) for understanding SQL.
+runtime_packages=(tzdata git libpg-query-dev)

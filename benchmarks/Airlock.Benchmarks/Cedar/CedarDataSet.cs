@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Airlock.Benchmarks.Generation;
 using Airlock.Policy.Evaluation;
 using Airlock.Policy.Model;
+using Airlock.Sql;
 
 namespace Airlock.Benchmarks.Cedar;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Airlock.Policy.Model;
+using Airlock.Sql;
 
 namespace Airlock.Benchmarks.Cedar;
 

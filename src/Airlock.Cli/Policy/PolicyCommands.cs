@@ -21,8 +21,8 @@ internal static class PolicyCommands
         return policy;
     }
 
-    /// <summary>The SQL classifier policy commands use for SQL text; none until the SQL engine is wired in.</summary>
-    public static SqlClassifier? Classifier { get; set; }
+    /// <summary>The SQL classifier policy commands use for SQL text: PostgreSQL's own parser.</summary>
+    public static SqlClassifier Classifier { get; } = SqlClassifiers.PostgresParser;
 
     public static Argument<string> BundleArgument() => new("dir") { Description = "The policy bundle directory." };
 

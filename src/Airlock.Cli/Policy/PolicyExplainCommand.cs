@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Airlock.Policy.Evaluation;
 using Airlock.Policy.Explain;
 using Airlock.Policy.Model;
+using Airlock.Sql;
 
 namespace Airlock.Cli.Policy;
 
@@ -91,12 +92,7 @@ internal static class PolicyExplainCommand
 
         if (sql is not null)
         {
-            if (PolicyCommands.Classifier is not { } classifier)
-            {
-                throw new CliUsageException("--sql needs the SQL classifier, which this build lacks; give --kind and --tables instead");
-            }
-
-            var classified = classifier(sql);
+            var classified = PolicyCommands.Classifier(sql);
             return (PolicyAction.Sql(classified.Kind, classified.Tables), classified.Error is null ? null : $"the SQL did not parse ({classified.Error}), so it counts as 'unknown'");
         }
 

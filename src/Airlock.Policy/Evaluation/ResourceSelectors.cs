@@ -1,4 +1,5 @@
 using Airlock.Policy.Model;
+using Airlock.Sql;
 
 namespace Airlock.Policy.Evaluation;
 

@@ -3,6 +3,7 @@ using Airlock.Policy.Diagnostics;
 using Airlock.Policy.Evaluation;
 using Airlock.Policy.Model;
 using Airlock.Policy.Yaml;
+using Airlock.Sql;
 
 namespace Airlock.Policy.Loading;
 

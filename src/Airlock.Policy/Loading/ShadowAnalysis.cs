@@ -1,6 +1,7 @@
 using Airlock.Policy.Diagnostics;
 using Airlock.Policy.Evaluation;
 using Airlock.Policy.Model;
+using Airlock.Sql;
 
 namespace Airlock.Policy.Loading;
 
@@ -36,16 +37,17 @@ internal static class ShadowAnalysis
                 continue; // reported as selecting no resource
             }
 
+            HashSet<TargetType>? types = null;
             foreach (var (deny, denyIndex) in denies)
             {
-                if (denyIndex == index || (rule.Effect == RuleEffect.Deny && denyIndex > index))
+                if (denyIndex == index || (rule.Effect == RuleEffect.Deny && denyIndex > index) || !resourceSets[deny].IsSupersetOf(resources))
                 {
                     continue;
                 }
 
-                var types = bundle.Resources.Where(r => resources.Contains(r.Name)).Select(r => TargetTypes.For(r.Type)).ToHashSet();
-                if (resourceSets[deny].IsSupersetOf(resources)
-                    && CoversPrincipals(deny.Principals, rule.Principals, bundle)
+                // The cheap set test above rules out most pairs; the rest need the rule's target types, once.
+                types ??= [.. bundle.Resources.Where(r => resources.Contains(r.Name)).Select(r => TargetTypes.For(r.Type))];
+                if (CoversPrincipals(deny.Principals, rule.Principals, bundle)
                     && types.All(t => CoversActions(deny, rule, t)))
                 {
                     binder.Report(PolicyErrors.ShadowedRule, rule.EffectLocation,

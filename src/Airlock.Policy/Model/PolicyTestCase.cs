@@ -1,5 +1,6 @@
 using Airlock.Policy.Diagnostics;
 using Airlock.Policy.Evaluation;
+using Airlock.Sql;
 
 namespace Airlock.Policy.Model;
 

@@ -1,4 +1,5 @@
 using Airlock.Policy.Diagnostics;
+using Airlock.Sql;
 
 namespace Airlock.Policy.Model;
 

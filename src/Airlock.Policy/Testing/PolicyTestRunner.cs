@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Airlock.Policy.Evaluation;
 using Airlock.Policy.Model;
+using Airlock.Sql;
 
 namespace Airlock.Policy.Testing;
 

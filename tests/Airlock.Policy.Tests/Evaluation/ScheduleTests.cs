@@ -3,6 +3,7 @@ using Airlock.Policy.Evaluation;
 using Airlock.Policy.Model;
 using Airlock.Policy.Tests.Support;
 using static Airlock.Policy.Tests.Support.World;
+using Airlock.Sql;
 
 namespace Airlock.Policy.Tests.Evaluation;
 

@@ -5,6 +5,7 @@ using Airlock.Policy.Loading;
 using Airlock.Policy.Model;
 using Airlock.Policy.Tests.Support;
 using static Airlock.Policy.Tests.Support.World;
+using Airlock.Sql;
 
 namespace Airlock.Policy.Tests.Explain;
 

@@ -5,6 +5,7 @@ using Airlock.Policy.Loading;
 using Airlock.Policy.Model;
 using Airlock.Policy.Testing;
 using Airlock.Policy.Tests.Support;
+using Airlock.Sql;
 
 namespace Airlock.Policy.Tests.Loading;
 

@@ -3,6 +3,7 @@ using Airlock.Policy.Evaluation;
 using Airlock.Policy.Loading;
 using Airlock.Policy.Model;
 using Airlock.Policy.Tests.Support;
+using Airlock.Sql;
 
 namespace Airlock.Policy.Tests.Samples;
 

@@ -1,5 +1,6 @@
 using Airlock.Policy.Evaluation;
 using Airlock.Policy.Model;
+using Airlock.Sql;
 
 namespace Airlock.Policy.Tests.Support;
 

@@ -45,7 +45,7 @@ public sealed class TestRunnerTests
         Assert.True(load.Succeeded, load.Describe());
         var snapshot = SnapshotCompiler.Compile(load.Bundle!);
 
-        var report = new PolicyTestRunner(snapshot, classifier: null, Clock).Run();
+        var report = new PolicyTestRunner(snapshot, SqlClassifiers.PostgresParser, Clock).Run();
 
         Assert.NotEmpty(report.Results);
         Assert.All(report.Results, r => Assert.True(r.Passed, $"{r.Case.Name}: {string.Join("; ", r.Failures)}"));
