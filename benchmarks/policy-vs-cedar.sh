@@ -54,4 +54,4 @@ done
 
 echo "== Airlock and Cedar, same decisions"
 node "$here/cedar/compare.mjs" --markdown "$out/comparison.md" \
-  "$out/bdn/results/Airlock.Benchmarks.PolicyDecisionBenchmarks-report-full.json" "${results[@]}"
+  "$out/bdn/results/Airlock.Benchmarks.Policy.PolicyDecisionBenchmarks-report-full.json" "${results[@]}"

@@ -1,12 +1,19 @@
 using Airlock.Benchmarks;
 using Airlock.Benchmarks.Cedar;
+using Airlock.Benchmarks.Policy;
+using Airlock.Benchmarks.Sql;
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project benchmarks/Airlock.Benchmarks -- --filter '*Policy*'
+// dotnet run -c Release --project benchmarks/Airlock.Benchmarks -- --filter '*Sql*'
 // dotnet run -c Release --project benchmarks/Airlock.Benchmarks -- --emit-cedar DIR 1000 [more rule counts]
-if (args.Length > 0 && args[0] == "--emit-cedar")
+// dotnet run -c Release --project benchmarks/Airlock.Benchmarks -- --sql-memory 1000000
+switch (args.FirstOrDefault())
 {
-    return CedarDataSet.Emit(args[1..]);
+    case "--emit-cedar":
+        return CedarDataSet.Emit(args[1..]);
+    case "--sql-memory":
+        return NativeMemoryLoop.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(PolicyDecisionBenchmarks).Assembly).Run(args);

@@ -9,9 +9,9 @@ namespace Airlock.Benchmarks;
 /// A short job for a small, shared machine: one process per case, few iterations, the median reported
 /// (it shrugs off the noisy neighbours that move the mean), and a JSON report for scripts to read.
 /// </summary>
-public sealed class DecisionBenchmarkConfig : ManualConfig
+public sealed class ShortJobConfig : ManualConfig
 {
-    public DecisionBenchmarkConfig()
+    public ShortJobConfig()
     {
         AddJob(Job.Default
             .WithLaunchCount(1)

@@ -3,7 +3,7 @@ using Airlock.Policy.Evaluation;
 using Airlock.Policy.Model;
 using BenchmarkDotNet.Attributes;
 
-namespace Airlock.Benchmarks;
+namespace Airlock.Benchmarks.Policy;
 
 /// <summary>
 /// Decision latency of <see cref="PolicySnapshot.Decide"/> over generated bundles of 10, 1,000 and
@@ -12,7 +12,7 @@ namespace Airlock.Benchmarks;
 /// Targets (issue): median ≤ 2 µs at 1,000 rules, sub-linear growth with rule count, 0 B per decision.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(DecisionBenchmarkConfig))]
+[Config(typeof(ShortJobConfig))]
 public class PolicyDecisionBenchmarks
 {
     private PolicySnapshot _snapshot = null!;
