@@ -5,19 +5,17 @@ namespace Airlock.Sql.Analysis;
 /// <summary>
 /// Server functions whose effects reach beyond reading data. A statement that calls one takes its kind,
 /// however harmless the statement around it looks (<c>SELECT pg_terminate_backend(…)</c> is admin).
-/// docs/sql.md lists them with the reason for each; names are matched with or without the
-/// <c>pg_catalog.</c> prefix. Sources: PostgreSQL 15 documentation, "System Administration Functions"
+/// docs/sql.md lists them with the reason for each. Names are matched whatever schema qualifies them:
+/// extensions such as dblink and adminpack install into any schema (<c>CREATE EXTENSION … SCHEMA</c>), so
+/// <c>public.dblink_exec</c> is dblink_exec, and a look-alike elsewhere is taken at its name. Sources: PostgreSQL 15 documentation, "System Administration Functions"
 /// (§9.27), "Sequence Manipulation Functions" (§9.17), "Large Objects" (§35.4), dblink (F.12), adminpack.
 /// </summary>
 internal static class SideEffectFunctions
 {
     private static readonly FrozenDictionary<string, StatementKind> Functions = Build();
 
-    public static StatementKind? KindOf(string qualifiedName)
-    {
-        var name = qualifiedName.StartsWith("pg_catalog.", StringComparison.Ordinal) ? qualifiedName["pg_catalog.".Length..] : qualifiedName;
-        return Functions.TryGetValue(name, out var kind) ? kind : null;
-    }
+    /// <summary>The kind a call to the function takes, by its unqualified name as the parser gives it (lower case unless quoted).</summary>
+    public static StatementKind? KindOf(string name) => Functions.TryGetValue(name, out var kind) ? kind : null;
 
     private static FrozenDictionary<string, StatementKind> Build()
     {

@@ -58,7 +58,7 @@ internal sealed partial class StatementWalker
         "DefineStmt", "CompositeTypeStmt", "CreateEnumStmt", "AlterEnumStmt", "CreateRangeStmt", "RefreshMatViewStmt",
         "CreateCastStmt", "CreateOpClassStmt", "CreateOpFamilyStmt", "AlterOpFamilyStmt", "CreateStatsStmt", "AlterStatsStmt",
         "CreateTransformStmt", "AlterTSDictionaryStmt", "AlterTSConfigurationStmt", "CreateConversionStmt", "AlterCollationStmt",
-        "AlterTypeStmt", "AlterOperatorStmt",
+        "AlterTypeStmt", "AlterOperatorStmt", "AlterObjectDependsStmt",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Settings whose change is an administrative act, not a session preference.</summary>
@@ -94,6 +94,8 @@ internal sealed partial class StatementWalker
                 return CopyKind(node);
             case "TransactionStmt":
                 return TransactionKind(node);
+            case "ConstraintsSetStmt":
+                return StatementKind.Transaction; // SET CONSTRAINTS only moves the current transaction's constraint checks
             case "VariableSetStmt":
                 return SetKind(node);
             case "DiscardStmt":
@@ -109,6 +111,10 @@ internal sealed partial class StatementWalker
                 return StatementKind.Session;
             case "DoStmt" or "CallStmt" or "PrepareStmt" or "ExecuteStmt":
                 return StatementKind.Procedural;
+            case "AlterTableStmt" when ChangesPrivileges(node):
+                return StatementKind.Privilege;
+            case "RenameStmt" when node.TryGetProperty("renameType", out var renamed) && renamed.GetString() == "OBJECT_ROLE":
+                return StatementKind.Privilege; // ALTER ROLE … RENAME TO is role DDL, and renaming a role clears its MD5 password
         }
 
         if (PrivilegeNodes.Contains(type))
@@ -130,6 +136,22 @@ internal sealed partial class StatementWalker
         return StatementKind.Unknown;
     }
 
+    /// <summary>
+    /// ALTER TABLE … OWNER TO and the row-level-security switches change who may see and change the
+    /// rows, like ALTER … OWNER (AlterOwnerStmt) and CREATE POLICY; tables take them as ALTER TABLE
+    /// subcommands (AlterTableType in parsenodes.h).
+    /// </summary>
+    private static bool ChangesPrivileges(JsonElement alterTable) =>
+        alterTable.TryGetProperty("cmds", out var cmds)
+        && cmds.EnumerateArray().Any(c => c.TryGetProperty("AlterTableCmd", out var cmd)
+            && cmd.TryGetProperty("subtype", out var subtype)
+            && subtype.GetString() is "AT_ChangeOwner" or "AT_EnableRowSecurity" or "AT_DisableRowSecurity" or "AT_ForceRowSecurity" or "AT_NoForceRowSecurity");
+
+    /// <summary>
+    /// Whether EXPLAIN runs the statement. PostgreSQL takes the last ANALYZE option and does not reject
+    /// repeats (ExplainQuery in explain.c), so <c>EXPLAIN (ANALYZE false, ANALYZE true)</c> runs it: any
+    /// ANALYZE that is not plainly false counts.
+    /// </summary>
     private static bool ExplainAnalyzes(JsonElement explain)
     {
         if (!explain.TryGetProperty("options", out var options))
@@ -139,9 +161,10 @@ internal sealed partial class StatementWalker
 
         foreach (var option in options.EnumerateArray())
         {
-            if (option.TryGetProperty("DefElem", out var def) && def.GetProperty("defname").GetString() == "analyze")
+            if (option.TryGetProperty("DefElem", out var def) && def.GetProperty("defname").GetString() == "analyze"
+                && (!def.TryGetProperty("arg", out var arg) || !IsFalse(arg)))
             {
-                return !def.TryGetProperty("arg", out var arg) || IsTrue(arg);
+                return true;
             }
         }
 
@@ -181,7 +204,10 @@ internal sealed partial class StatementWalker
     {
         var kind = set.TryGetProperty("kind", out var k) ? k.GetString() : null;
         var name = set.TryGetProperty("name", out var n) ? n.GetString() : null;
-        if (name is "role" or "session_authorization")
+
+        // Setting names are case-insensitive (guc_name_compare in guc.c): SET "ROLE" = x is SET ROLE x.
+        var setting = name?.ToLowerInvariant();
+        if (setting is "role" or "session_authorization")
         {
             _flags |= SqlFlags.RoleChange;
             return StatementKind.Privilege;
@@ -194,7 +220,7 @@ internal sealed partial class StatementWalker
             return StatementKind.Write;
         }
 
-        if (name is not null && ReadOnlySettings.Contains(name))
+        if (setting is not null && ReadOnlySettings.Contains(setting))
         {
             var args = set.TryGetProperty("args", out var a) ? a : default;
             if (kind is "VAR_RESET" or "VAR_SET_DEFAULT" or "VAR_SET_CURRENT" || args.ValueKind != JsonValueKind.Array || !args.EnumerateArray().All(IsTrue))
@@ -206,7 +232,8 @@ internal sealed partial class StatementWalker
             return StatementKind.Session;
         }
 
-        if (name is "TRANSACTION" or "SESSION CHARACTERISTICS")
+        // SET TRANSACTION … and SET SESSION CHARACTERISTICS … come from the grammar under these exact names.
+        if (kind == "VAR_SET_MULTI" && name is "TRANSACTION" or "SESSION CHARACTERISTICS")
         {
             if (set.TryGetProperty("args", out var args) && SetsReadWrite(args))
             {
@@ -217,7 +244,7 @@ internal sealed partial class StatementWalker
             return name == "TRANSACTION" ? StatementKind.Transaction : StatementKind.Session;
         }
 
-        return name is not null && AdminSettings.Contains(name) ? StatementKind.Admin : StatementKind.Session;
+        return setting is not null && AdminSettings.Contains(setting) ? StatementKind.Admin : StatementKind.Session;
     }
 
     /// <summary>Whether transaction options include <c>READ WRITE</c> (transaction_read_only = false).</summary>
@@ -264,4 +291,24 @@ internal sealed partial class StatementWalker
     }
 
     private static bool IsTrueText(string? text) => text?.ToLowerInvariant() is "on" or "true" or "yes" or "1" or "t" or "y";
+
+    /// <summary>
+    /// Whether an option value is plainly false as defGetBoolean (define.c) reads it: the integer 0, or
+    /// false/off in any case. Anything else counts as not false, the side that fails closed for EXPLAIN.
+    /// </summary>
+    private static bool IsFalse(JsonElement value)
+    {
+        if (!TryUnwrap(value, out var type, out var body))
+        {
+            return false;
+        }
+
+        return type switch
+        {
+            "Integer" => !body.TryGetProperty("ival", out var i) || i.GetInt32() == 0,
+            "String" => body.TryGetProperty("sval", out var s) && s.GetString()?.ToLowerInvariant() is "false" or "off",
+            "Boolean" => !body.TryGetProperty("boolval", out var b) || !b.GetBoolean(),
+            _ => false,
+        };
+    }
 }

@@ -152,6 +152,17 @@ internal sealed partial class StatementWalker
                 _notExecuted--;
                 return;
 
+            case "ExplainStmt":
+                // EXPLAIN ANALYZE runs the statement, so it takes that statement's own kind too: CREATE TABLE AS
+                // and EXECUTE are explainable (ExplainableStmt in gram.y) and neither raises anything inside.
+                if (body.TryGetProperty("query", out var explained) && TryUnwrap(explained, out var innerType, out var inner))
+                {
+                    Raise(BaseKind(innerType, inner));
+                }
+
+                VisitFields(body, scope);
+                return;
+
             case "CopyStmt":
                 if (body.TryGetProperty("relation", out var copied))
                 {
@@ -325,13 +336,14 @@ internal sealed partial class StatementWalker
             return;
         }
 
-        var name = string.Join('.', parts.EnumerateArray().Select(p => p.TryGetProperty("String", out var s) ? s.GetProperty("sval").GetString() : "?"));
+        var names = parts.EnumerateArray().Select(p => p.TryGetProperty("String", out var s) ? s.GetProperty("sval").GetString() ?? "?" : "?").ToList();
+        var name = string.Join('.', names);
         if (!_functions.Contains(name, StringComparer.Ordinal))
         {
             _functions.Add(name);
         }
 
-        if (SideEffectFunctions.KindOf(name) is { } kind)
+        if (names.Count > 0 && SideEffectFunctions.KindOf(names[^1]) is { } kind)
         {
             Raise(kind, SqlFlags.SideEffectFunction);
         }
