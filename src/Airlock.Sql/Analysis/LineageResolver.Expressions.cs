@@ -145,7 +145,7 @@ internal sealed partial class LineageResolver
             var relation = level.Relations.FirstOrDefault(r => r.Alias == relationName || r.Table == relationName);
             if (relation is not null)
             {
-                return ColumnOf(relation, column);
+                return ColumnOf(relation, column) ?? [Unresolved];
             }
         }
 
@@ -161,22 +161,32 @@ internal sealed partial class LineageResolver
     private static IEnumerable<string> Unqualified(string name, Scope scope)
     {
         var found = new HashSet<string>(StringComparer.Ordinal);
+        var matched = false;
         for (var level = scope; level is not null; level = level.Outer)
         {
             foreach (var relation in level.Relations)
             {
-                found.UnionWith(ColumnOf(relation, name));
+                if (ColumnOf(relation, name) is { } sources)
+                {
+                    matched = true;
+                    found.UnionWith(sources);
+                }
+
                 if (relation.Alias == name)
                 {
+                    matched = true;
                     found.UnionWith(StarOf(relation).SelectMany(c => c.From));
                 }
             }
         }
 
-        return found.Count > 0 ? found : [Unresolved];
+        // A column that matched but derives from no table (a constant in a subquery) has no sources; one
+        // that matched nothing at all is unresolved.
+        return matched ? found : [Unresolved];
     }
 
-    private static IEnumerable<string> ColumnOf(Relation relation, string column)
+    /// <summary>The sources of a relation's column, or null when the relation has no column of that name.</summary>
+    private static IEnumerable<string>? ColumnOf(Relation relation, string column)
     {
         if (relation.Table is { } table)
         {
@@ -185,7 +195,16 @@ internal sealed partial class LineageResolver
 
         if (relation.Columns is { } columns)
         {
-            return columns.Where(c => c.Name == column).SelectMany(c => c.From);
+            var named = columns.Where(c => c.Name == column).ToList();
+            if (named.Count > 0)
+            {
+                return named.SelectMany(c => c.From);
+            }
+
+            // A star the derived relation could not expand (WITH c AS (SELECT * FROM t) … c.x) holds every
+            // column of its table, this one among them.
+            var stars = columns.Where(c => c.Name == "*").ToList();
+            return stars.Count > 0 ? stars.SelectMany(c => c.From) : null;
         }
 
         return relation.AnyColumn ?? (IEnumerable<string>)[];
@@ -251,6 +270,9 @@ internal sealed partial class LineageResolver
                     : "?column?",
             },
             "A_ArrayExpr" => "array",
+            "A_Indirection" => body.TryGetProperty("indirection", out var indirection) && indirection.EnumerateArray().Select(StringValue).LastOrDefault() is { } field
+                ? field
+                : body.TryGetProperty("arg", out var indirected) ? ColumnName(indirected) : "?column?",
             "RowExpr" => "row",
             _ => "?column?",
         };
