@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Airlock.Sql.Native;
 
 namespace Airlock.Sql.Analysis;
 
@@ -13,139 +14,72 @@ internal static partial class SqlText
     /// Makes normalized text safe to show: removes comments, replaces every string literal that
     /// normalization left in place with '?' (it leaves COPY file names, COMMENT text, ALTER SYSTEM values,
     /// foreign-server OPTIONS and PREPARE bodies untouched), keeps quoted identifiers, and folds whitespace.
+    /// Tokens come from PostgreSQL's own scanner rather than a second lexer here, since a lexer that differs
+    /// from scan.l in any corner (E'…' after an identifier, $ inside identifiers, a string continued on the
+    /// next line, a comment ended by a carriage return) reads part of a literal as code and prints it.
+    /// Null when the text cannot be scanned: nothing is shown rather than a guess.
     /// </summary>
-    public static string Clean(string sql)
+    public static string? Clean(string sql)
     {
-        var output = new StringBuilder(sql.Length);
-        var i = 0;
-        while (i < sql.Length)
-        {
-            var c = sql[i];
-            if (c == '-' && i + 1 < sql.Length && sql[i + 1] == '-')
-            {
-                while (i < sql.Length && sql[i] != '\n')
-                {
-                    i++;
-                }
-
-                AppendSpace(output);
-            }
-            else if (c == '/' && i + 1 < sql.Length && sql[i + 1] == '*')
-            {
-                // Block comments nest in PostgreSQL (scan.l, xc states).
-                var depth = 0;
-                do
-                {
-                    if (sql[i] == '/' && i + 1 < sql.Length && sql[i + 1] == '*')
-                    {
-                        depth++;
-                        i += 2;
-                    }
-                    else if (sql[i] == '*' && i + 1 < sql.Length && sql[i + 1] == '/')
-                    {
-                        depth--;
-                        i += 2;
-                    }
-                    else
-                    {
-                        i++;
-                    }
-                }
-                while (depth > 0 && i < sql.Length);
-                AppendSpace(output);
-            }
-            else if (c is '\'' or '"')
-            {
-                // E'…' strings let a backslash escape the quote; standard strings double it.
-                var escapes = c == '\'' && i > 0 && sql[i - 1] is 'E' or 'e';
-                var end = i + 1;
-                while (end < sql.Length)
-                {
-                    if (escapes && sql[end] == '\\')
-                    {
-                        end += 2;
-                    }
-                    else if (sql[end] == c && end + 1 < sql.Length && sql[end + 1] == c)
-                    {
-                        end += 2;
-                    }
-                    else if (sql[end] == c)
-                    {
-                        break;
-                    }
-                    else
-                    {
-                        end++;
-                    }
-                }
-
-                if (c == '"')
-                {
-                    output.Append(sql, i, Math.Min(end + 1, sql.Length) - i);
-                }
-                else
-                {
-                    output.Append("'?'");
-                }
-
-                i = end + 1;
-            }
-            else if (c == '$' && DollarTag(sql, i) is { } tag)
-            {
-                var close = sql.IndexOf(tag, i + tag.Length, StringComparison.Ordinal);
-                i = close < 0 ? sql.Length : close + tag.Length;
-                output.Append("'?'");
-            }
-            else if (char.IsWhiteSpace(c))
-            {
-                AppendSpace(output);
-                i++;
-            }
-            else
-            {
-                output.Append(c);
-                i++;
-            }
-        }
-
-        return output.ToString().Trim();
-    }
-
-    private static void AppendSpace(StringBuilder output)
-    {
-        if (output.Length > 0 && output[^1] != ' ')
-        {
-            output.Append(' ');
-        }
-    }
-
-    /// <summary>A dollar-quote opening tag at <paramref name="start"/> ($$ or $tag$), or null for a $n parameter.</summary>
-    private static string? DollarTag(string sql, int start)
-    {
-        var end = start + 1;
-        while (end < sql.Length && (char.IsLetterOrDigit(sql[end]) || sql[end] == '_'))
-        {
-            end++;
-        }
-
-        if (end >= sql.Length || sql[end] != '$' || (end > start + 1 && char.IsAsciiDigit(sql[start + 1])))
+        if (PgQuery.Scan(sql) is not { } tokens)
         {
             return null;
         }
 
-        return sql[start..(end + 1)];
+        var bytes = Encoding.UTF8.GetBytes(sql);
+        var output = new StringBuilder(sql.Length);
+        var previousEnd = 0;
+        foreach (var token in tokens)
+        {
+            if (token.End > bytes.Length)
+            {
+                return null;
+            }
+
+            if (token.IsComment)
+            {
+                continue;
+            }
+
+            if (output.Length > 0 && token.Start > previousEnd)
+            {
+                output.Append(' ');
+            }
+
+            output.Append(token.IsString ? "'?'" : Encoding.UTF8.GetString(bytes, token.Start, token.End - token.Start));
+            previousEnd = token.End;
+        }
+
+        return output.ToString();
     }
 
     /// <summary>
-    /// Replaces input quoted in a parser message (at or near "'hunter2"). Only punctuation is kept: even a
-    /// bare word may be a password typed without quotes (ALTER ROLE x PASSWORD hunter2), so the cursor
-    /// position, not the echoed token, is what points the reader at the mistake.
+    /// Removes the input a parser message quotes (at or near "'hunter2"). Only a token of punctuation is
+    /// kept: even a bare word may be a password typed without quotes (ALTER ROLE x PASSWORD hunter2), so
+    /// the cursor position, not the echoed token, is what points the reader at the mistake. Everything from
+    /// the first double quote to the last is one span, since the quoted input may hold quotes itself
+    /// (SELECT "a"b… gives at or near ""a"b"); and what follows ": " is input too ("improper qualified
+    /// name (too many dotted names): a.b.c.d", check_qualified_name in gram.y).
     /// </summary>
-    public static string RedactError(string message) =>
-        QuotedInput().Replace(message, m => PlainWord().IsMatch(m.Groups["text"].Value) ? m.Value : "\"…\"");
+    public static string RedactError(string message)
+    {
+        var colon = message.IndexOf(": ", StringComparison.Ordinal);
+        if (colon >= 0)
+        {
+            message = message[..(colon + 2)] + "…";
+        }
 
-    [GeneratedRegex("\"(?<text>[^\"]*)\"", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | RegexOptions.ExplicitCapture)]
-    private static partial Regex QuotedInput();
+        var first = message.IndexOf('"', StringComparison.Ordinal);
+        if (first < 0)
+        {
+            return message;
+        }
+
+        var last = message.LastIndexOf('"');
+        var quoted = last > first ? message[(first + 1)..last] : message[(first + 1)..];
+        var rest = last > first ? message[(last + 1)..] : string.Empty;
+        return PlainWord().IsMatch(quoted) ? message : $"{message[..first]}\"…\"{rest}";
+    }
 
     [GeneratedRegex(@"^[(),;.*=<>+\-/%:\[\]]{1,3}$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | RegexOptions.ExplicitCapture)]
     private static partial Regex PlainWord();

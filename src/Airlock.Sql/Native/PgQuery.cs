@@ -79,6 +79,32 @@ internal static unsafe class PgQuery
         });
     }
 
+    /// <summary>
+    /// The tokens of the text as PostgreSQL's own scanner (scan.l) finds them, comments included, or null
+    /// when it cannot be scanned. Positions are UTF-8 byte offsets into the text.
+    /// </summary>
+    public static IReadOnlyList<SqlToken>? Scan(string sql)
+    {
+        EnsureAvailable();
+        return WithInput(sql, static input =>
+        {
+            var result = PgQueryNative.Scan((byte*)input);
+            try
+            {
+                if (result.Error is not null || result.Pbuf.Len > int.MaxValue)
+                {
+                    return null;
+                }
+
+                return ScanProtobuf.ReadTokens(new ReadOnlySpan<byte>(result.Pbuf.Data, (int)result.Pbuf.Len));
+            }
+            finally
+            {
+                PgQueryNative.FreeScanResult(result);
+            }
+        });
+    }
+
     /// <summary>Statement boundaries as UTF-8 byte ranges, found by the parser.</summary>
     public static IReadOnlyList<(int Location, int Length)>? Split(string sql)
     {

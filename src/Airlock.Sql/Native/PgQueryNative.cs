@@ -62,6 +62,27 @@ internal static unsafe partial class PgQueryNative
         public PgQueryError* Error;
     }
 
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PgQueryProtobuf
+    {
+        public nuint Len;
+        public byte* Data;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PgQueryScanResult
+    {
+        public PgQueryProtobuf Pbuf;
+        public byte* StderrBuffer;
+        public PgQueryError* Error;
+    }
+
+    [LibraryImport(Library, EntryPoint = "pg_query_scan")]
+    public static partial PgQueryScanResult Scan(byte* input);
+
+    [LibraryImport(Library, EntryPoint = "pg_query_free_scan_result")]
+    public static partial void FreeScanResult(PgQueryScanResult result);
+
     [LibraryImport(Library, EntryPoint = "pg_query_parse")]
     public static partial PgQueryParseResult Parse(byte* input);
 
