@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Airlock.Sql.Analysis;
@@ -206,7 +207,7 @@ internal sealed partial class LineageResolver
 
     private LineageTooDeepGuard Enter()
     {
-        if (++_depth > MaxDepth)
+        if (++_depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw new LineageTooDeepException();
         }

@@ -98,6 +98,10 @@ public sealed class SqlAnalyzer
         {
             return Failed($"the statement is nested more than {MaxTreeDepth} levels deep", 1);
         }
+        catch (InsufficientExecutionStackException)
+        {
+            return Failed("the statement is nested too deeply to analyze on this thread's stack", 1);
+        }
     }
 
     private static StatementAnalysis AnalyzeStatement(JsonElement raw, byte[] bytes)
@@ -116,7 +120,7 @@ public sealed class SqlAnalyzer
         {
             Columns = LineageResolver.Resolve(type, node),
             Fingerprint = PgQuery.Fingerprint(text),
-            Normalized = normalized is null ? null : Analysis.SqlText.Clean(normalized),
+            Normalized = Analysis.SqlText.Normalized(text, normalized),
         };
     }
 

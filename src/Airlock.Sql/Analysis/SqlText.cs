@@ -11,6 +11,15 @@ namespace Airlock.Sql.Analysis;
 internal static partial class SqlText
 {
     /// <summary>
+    /// The text to show for a statement: libpg_query's normalized text, made safe by <see cref="Clean"/>;
+    /// or, when that cannot be scanned, the statement's own tokens with every constant replaced by $n.
+    /// libpg_query's output fails to scan when it glues a parameter to the identifier after a literal:
+    /// SELECT 'a'b (the string 'a' with the alias b) normalizes to SELECT $1b, junk after a parameter.
+    /// </summary>
+    public static string? Normalized(string statement, string? normalized) =>
+        (normalized is null ? null : Clean(normalized)) ?? ReplaceConstants(statement);
+
+    /// <summary>
     /// Makes normalized text safe to show: removes comments, replaces every string literal that
     /// normalization left in place with '?' (it leaves COPY file names, COMMENT text, ALTER SYSTEM values,
     /// foreign-server OPTIONS and PREPARE bodies untouched), keeps quoted identifiers, and folds whitespace.
@@ -19,7 +28,31 @@ internal static partial class SqlText
     /// next line, a comment ended by a carriage return) reads part of a literal as code and prints it.
     /// Null when the text cannot be scanned: nothing is shown rather than a guess.
     /// </summary>
-    public static string? Clean(string sql)
+    public static string? Clean(string sql) => Rebuild(sql, static token => token.IsString ? "'?'" : null);
+
+    /// <summary>The text with comments removed and every constant, string or number, replaced by $n after any $n it already has.</summary>
+    private static string? ReplaceConstants(string sql)
+    {
+        if (PgQuery.Scan(sql) is not { } tokens)
+        {
+            return null;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(sql);
+        var next = 1;
+        foreach (var token in tokens.Where(t => t.Token == SqlToken.Parameter && t.End <= bytes.Length && t.End - t.Start > 1))
+        {
+            if (int.TryParse(bytes.AsSpan((token.Start + 1)..token.End), out var number) && number >= next)
+            {
+                next = number + 1;
+            }
+        }
+
+        return Rebuild(sql, token => token.IsString || token.IsNumber ? $"${next++}" : null);
+    }
+
+    /// <summary>The scanner's tokens joined by single spaces where there was space or a comment, each replaced as asked.</summary>
+    private static string? Rebuild(string sql, Func<SqlToken, string?> replace)
     {
         if (PgQuery.Scan(sql) is not { } tokens)
         {
@@ -29,6 +62,7 @@ internal static partial class SqlText
         var bytes = Encoding.UTF8.GetBytes(sql);
         var output = new StringBuilder(sql.Length);
         var previousEnd = 0;
+        var previousReplaced = false;
         foreach (var token in tokens)
         {
             if (token.End > bytes.Length)
@@ -41,13 +75,16 @@ internal static partial class SqlText
                 continue;
             }
 
-            if (output.Length > 0 && token.Start > previousEnd)
+            // A replacement glued to the next token would read differently ('a'b is not $1b).
+            if (output.Length > 0 && (token.Start > previousEnd || (previousReplaced && char.IsLetterOrDigit((char)bytes[token.Start]))))
             {
                 output.Append(' ');
             }
 
-            output.Append(token.IsString ? "'?'" : Encoding.UTF8.GetString(bytes, token.Start, token.End - token.Start));
+            var replacement = replace(token);
+            output.Append(replacement ?? Encoding.UTF8.GetString(bytes, token.Start, token.End - token.Start));
             previousEnd = token.End;
+            previousReplaced = replacement is not null;
         }
 
         return output.ToString();

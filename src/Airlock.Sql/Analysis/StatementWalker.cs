@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Airlock.Sql.Analysis;
@@ -58,6 +59,9 @@ internal sealed partial class StatementWalker
     /// <summary>Visits any JSON value: a node wrapper <c>{"SelectStmt": {…}}</c>, a list, or a node body.</summary>
     private void Visit(JsonElement element, CteScope scope)
     {
+        // Each level of the tree costs a few frames; on a small thread stack even the JSON depth limit
+        // is too deep, and a stack overflow ends the process. The analyzer turns this into an error.
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (element.ValueKind)
         {
             case JsonValueKind.Array:

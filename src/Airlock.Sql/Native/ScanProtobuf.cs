@@ -7,15 +7,20 @@ namespace Airlock.Sql.Native;
 internal readonly record struct SqlToken(int Start, int End, int Token)
 {
     // Token numbers from the Token enum of pg_query.proto (the named tokens of scan.l).
+    public const int FloatConstant = 260;
     public const int StringConstant = 261;
     public const int UnicodeStringConstant = 262;
     public const int BitStringConstant = 263;
     public const int HexStringConstant = 264;
+    public const int IntegerConstant = 266;
+    public const int Parameter = 267;
     public const int LineComment = 275;
     public const int BlockComment = 276;
 
     /// <summary>A string literal of any spelling: '…', E'…', U&amp;'…', $tag$…$tag$, B'…', X'…'.</summary>
     public bool IsString => Token is StringConstant or UnicodeStringConstant or BitStringConstant or HexStringConstant;
+
+    public bool IsNumber => Token is IntegerConstant or FloatConstant;
 
     public bool IsComment => Token is LineComment or BlockComment;
 }
