@@ -57,7 +57,13 @@ internal static class SideEffectFunctions
             "pg_create_logical_replication_slot", "pg_drop_replication_slot", "pg_copy_physical_replication_slot",
             "pg_copy_logical_replication_slot", "pg_replication_slot_advance", "pg_logical_emit_message",
             "pg_logical_slot_get_changes", "pg_logical_slot_get_binary_changes", "pg_replication_origin_create",
-            "pg_replication_origin_drop", "pg_replication_origin_session_setup", "pg_replication_origin_advance");
+            "pg_replication_origin_drop", "pg_replication_origin_session_setup", "pg_replication_origin_session_reset",
+            "pg_replication_origin_xact_setup", "pg_replication_origin_xact_reset", "pg_replication_origin_advance");
+
+        // Index maintenance (§9.27.8) and collation import (§9.27.7) change indexes and catalogs like VACUUM
+        // and DDL do, and PostgreSQL lets them run in a read-only transaction.
+        Add(StatementKind.Admin, "brin_summarize_new_values", "brin_summarize_range", "brin_desummarize_range", "gin_clean_pending_list",
+            "pg_import_system_collations");
 
         // Statistics resets lose operational history.
         Add(StatementKind.Admin, "pg_stat_reset", "pg_stat_reset_shared", "pg_stat_reset_single_table_counters",

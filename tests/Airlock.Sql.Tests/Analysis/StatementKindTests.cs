@@ -117,6 +117,9 @@ public sealed class StatementKindTests
     [InlineData("pg_promote()")]
     [InlineData("pg_create_logical_replication_slot('s', 'pgoutput')")]
     [InlineData("pg_drop_replication_slot('s')")]
+    [InlineData("brin_summarize_new_values('orders_brin')")]
+    [InlineData("gin_clean_pending_list('orders_gin')")]
+    [InlineData("pg_import_system_collations('public')")]
     public void Server_functions_with_effects_beyond_data_are_admin(string call)
     {
         foreach (var sql in new[]
