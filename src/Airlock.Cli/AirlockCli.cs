@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Airlock.Cli.Mask;
 using Airlock.Cli.Policy;
 using Airlock.Cli.Sql;
 using Airlock.Sql.Native;
@@ -20,6 +21,7 @@ internal static class AirlockCli
         var root = new RootCommand("Airlock: a gateway for debugging production safely. Policy as code, masking, tamper-evident audit.");
         root.Add(PolicyCommands.Build(context));
         root.Add(SqlCommands.Build(context));
+        root.Add(MaskCommand.Build(context));
         return root;
     }
 

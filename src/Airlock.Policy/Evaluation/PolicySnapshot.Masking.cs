@@ -1,4 +1,6 @@
 using Airlock.Policy.Model;
+using Airlock.Masking;
+using Airlock.Masking.Columns;
 
 namespace Airlock.Policy.Evaluation;
 

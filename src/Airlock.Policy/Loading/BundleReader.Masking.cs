@@ -1,6 +1,7 @@
 using Airlock.Policy.Diagnostics;
 using Airlock.Policy.Model;
 using Airlock.Policy.Yaml;
+using Airlock.Masking;
 
 namespace Airlock.Policy.Loading;
 

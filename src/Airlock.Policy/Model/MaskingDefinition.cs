@@ -1,17 +1,8 @@
+using Airlock.Masking;
 using Airlock.Policy.Diagnostics;
 
 namespace Airlock.Policy.Model;
 
-/// <summary>How a sensitive value is replaced. The masking engine implements each; the policy only names them.</summary>
-public enum MaskingStrategy
-{
-    Redact,
-    Partial,
-    Token,
-    Format,
-    Hash,
-    Null,
-}
 
 /// <summary>
 /// The bundle's masking settings. Masking is on unless a bundle turns it off: every result passes the
@@ -41,33 +32,4 @@ public sealed record UnmaskGrant
     public IReadOnlyList<string> Columns { get; init; } = [];
     public IReadOnlyList<string> Entities { get; init; } = [];
     public SourceLocation Location { get; init; }
-}
-
-/// <summary>The entity types the detectors know, and the default strategy of each.</summary>
-public static class EntityTypes
-{
-    public static IReadOnlyDictionary<string, MaskingStrategy> Defaults { get; } = new Dictionary<string, MaskingStrategy>(StringComparer.Ordinal)
-    {
-        ["card"] = MaskingStrategy.Partial,
-        ["iban"] = MaskingStrategy.Partial,
-        ["aba_routing"] = MaskingStrategy.Redact,
-        ["ssn"] = MaskingStrategy.Redact,
-        ["email"] = MaskingStrategy.Partial,
-        ["phone"] = MaskingStrategy.Partial,
-        ["ip_address"] = MaskingStrategy.Token,
-        ["date_of_birth"] = MaskingStrategy.Redact,
-        ["person_name"] = MaskingStrategy.Token,
-        ["address"] = MaskingStrategy.Redact,
-        ["aws_key"] = MaskingStrategy.Redact,
-        ["github_token"] = MaskingStrategy.Redact,
-        ["slack_token"] = MaskingStrategy.Redact,
-        ["stripe_key"] = MaskingStrategy.Redact,
-        ["google_api_key"] = MaskingStrategy.Redact,
-        ["azure_key"] = MaskingStrategy.Redact,
-        ["jwt"] = MaskingStrategy.Redact,
-        ["private_key"] = MaskingStrategy.Redact,
-        ["url_credentials"] = MaskingStrategy.Redact,
-        ["auth_header"] = MaskingStrategy.Redact,
-        ["secret"] = MaskingStrategy.Redact,
-    };
 }

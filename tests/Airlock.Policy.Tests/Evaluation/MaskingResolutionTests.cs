@@ -3,6 +3,8 @@ using Airlock.Policy.Evaluation;
 using Airlock.Policy.Model;
 using Airlock.Policy.Tests.Support;
 using static Airlock.Policy.Tests.Support.World;
+using Airlock.Masking;
+using Airlock.Masking.Columns;
 
 namespace Airlock.Policy.Tests.Evaluation;
 

@@ -1,4 +1,4 @@
-namespace Airlock.Policy.Evaluation;
+namespace Airlock.Masking.Columns;
 
 /// <summary>
 /// Column names that mark a column as sensitive whatever its values look like. Matched on the whole

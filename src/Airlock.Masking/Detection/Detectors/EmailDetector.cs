@@ -1,0 +1,72 @@
+using System.Buffers;
+
+namespace Airlock.Masking.Detection.Detectors;
+
+/// <summary>
+/// Email addresses: a local part and a domain around '@' (RFC 5321 shapes, without quoted local parts),
+/// where the domain has at least two labels and ends in a real top-level domain. The TLD check is what
+/// keeps <c>user@localhost</c>, <c>git@github</c> and decorators like <c>@Override</c> out.
+/// </summary>
+internal sealed class EmailDetector : Detector
+{
+    private static readonly SearchValues<char> LocalChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-");
+    private static readonly SearchValues<char> DomainChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+
+    public override string Name => "email-tld";
+
+    public override string EntityType => EntityTypes.Email;
+
+    public override DetectorTrigger Trigger => DetectorTrigger.At;
+
+    public override int MaxLength => 254;
+
+    public override bool TryMatch(ReadOnlySpan<char> text, int index, out int start, out int length)
+    {
+        start = index;
+        length = 0;
+        var localStart = index;
+        while (localStart > 0 && index - localStart < 64 && LocalChars.Contains(text[localStart - 1]))
+        {
+            localStart--;
+        }
+
+        // A local part neither starts nor ends with a dot.
+        while (localStart < index && text[localStart] == '.')
+        {
+            localStart++;
+        }
+
+        if (localStart == index || text[index - 1] == '.')
+        {
+            return false;
+        }
+
+        var domainEnd = index + 1;
+        while (domainEnd < text.Length && domainEnd - index < 253 && DomainChars.Contains(text[domainEnd]))
+        {
+            domainEnd++;
+        }
+
+        // Trailing punctuation ends a sentence, not a domain.
+        while (domainEnd > index + 1 && text[domainEnd - 1] is '.' or '-')
+        {
+            domainEnd--;
+        }
+
+        var domain = text[(index + 1)..domainEnd];
+        var lastDot = domain.LastIndexOf('.');
+        if (lastDot <= 0 || domain.Contains("..", StringComparison.Ordinal) || domain[0] is '-' or '.')
+        {
+            return false;
+        }
+
+        if (!TopLevelDomains.IsKnown(domain[(lastDot + 1)..]))
+        {
+            return false;
+        }
+
+        start = localStart;
+        length = domainEnd - localStart;
+        return true;
+    }
+}

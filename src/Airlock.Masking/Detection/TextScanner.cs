@@ -1,0 +1,192 @@
+using System.Buffers;
+
+namespace Airlock.Masking.Detection;
+
+/// <summary>
+/// Runs a set of detectors over text. One vectorized pass per trigger kind (SearchValues over the
+/// keywords and for digits, IndexOf for '@' and ':') finds the few places worth a closer
+/// look; only there do detectors run. Overlapping findings are resolved in favour of the one that starts
+/// first, then the longer one.
+/// </summary>
+internal sealed class TextScanner
+{
+    /// <summary>
+    /// Digits as SearchValues: on .NET 10, span IndexOfAnyInRange('0', '9') allocates 96 bytes a call
+    /// (measured with GC.GetAllocatedBytesForCurrentThread), which this hot path cannot afford.
+    /// </summary>
+    internal static readonly SearchValues<char> Digits = SearchValues.Create("0123456789");
+
+    private readonly Detector[] _digit;
+    private readonly Detector[] _at;
+    private readonly Detector[] _colon;
+    private readonly SearchValues<string>? _keywords;
+    private readonly (string Keyword, Detector Detector)[] _keywordDetectors;
+
+    public TextScanner(IEnumerable<Detector> detectors)
+    {
+        var all = detectors.ToArray();
+        _digit = [.. all.Where(d => d.Trigger == DetectorTrigger.Digit)];
+        _at = [.. all.Where(d => d.Trigger == DetectorTrigger.At)];
+        _colon = [.. all.Where(d => d.Trigger == DetectorTrigger.Colon)];
+        _keywordDetectors = [.. all.Where(d => d.Trigger == DetectorTrigger.Keyword).SelectMany(d => d.Keywords.Select(k => (k, d)))];
+        var keywords = _keywordDetectors.Select(k => k.Keyword).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        _keywords = keywords.Length == 0 ? null : SearchValues.Create(keywords, StringComparison.OrdinalIgnoreCase);
+        MaxLength = all.Length == 0 ? 0 : all.Max(d => d.MaxLength);
+        Detectors = all;
+    }
+
+    public IReadOnlyList<Detector> Detectors { get; }
+
+    /// <summary>The longest match any detector can produce.</summary>
+    public int MaxLength { get; }
+
+    /// <summary>Adds every finding in <paramref name="text"/> to <paramref name="findings"/>, sorted and without overlaps.</summary>
+    public void Scan(ReadOnlySpan<char> text, List<Finding> findings)
+    {
+        var first = findings.Count;
+        ScanKeywords(text, findings);
+        ScanDigits(text, findings);
+        ScanChar(text, '@', _at, findings);
+        ScanChar(text, ':', _colon, findings);
+        if (findings.Count - first > 1)
+        {
+            Resolve(findings, first);
+        }
+    }
+
+    private void ScanKeywords(ReadOnlySpan<char> text, List<Finding> findings)
+    {
+        if (_keywords is null)
+        {
+            return;
+        }
+
+        var offset = 0;
+        while (offset < text.Length)
+        {
+            var hit = text[offset..].IndexOfAny(_keywords);
+            if (hit < 0)
+            {
+                return;
+            }
+
+            var index = offset + hit;
+            var next = index + 1;
+            foreach (var (keyword, detector) in _keywordDetectors)
+            {
+                if (text[index..].StartsWith(keyword, StringComparison.OrdinalIgnoreCase)
+                    && detector.TryMatch(text, index, out var start, out var length))
+                {
+                    findings.Add(new Finding(detector.EntityType, start, length, detector.Name));
+                    next = Math.Max(next, start + length);
+                    break;
+                }
+            }
+
+            offset = next;
+        }
+    }
+
+    private void ScanDigits(ReadOnlySpan<char> text, List<Finding> findings)
+    {
+        if (_digit.Length == 0)
+        {
+            return;
+        }
+
+        var offset = 0;
+        while (offset < text.Length)
+        {
+            var hit = text[offset..].IndexOfAny(Digits);
+            if (hit < 0)
+            {
+                return;
+            }
+
+            var index = offset + hit;
+            var next = -1;
+            foreach (var detector in _digit)
+            {
+                if (detector.TryMatch(text, index, out var start, out var length))
+                {
+                    findings.Add(new Finding(detector.EntityType, start, length, detector.Name));
+                    next = start + length;
+                    break;
+                }
+            }
+
+            if (next <= index)
+            {
+                // Nothing here: skip the rest of this run of digits.
+                var rest = text[index..].IndexOfAnyExcept(Digits);
+                next = rest < 0 ? text.Length : index + rest;
+            }
+
+            offset = next;
+        }
+    }
+
+    private static void ScanChar(ReadOnlySpan<char> text, char trigger, Detector[] detectors, List<Finding> findings)
+    {
+        if (detectors.Length == 0)
+        {
+            return;
+        }
+
+        var offset = 0;
+        while (offset < text.Length)
+        {
+            var hit = text[offset..].IndexOf(trigger);
+            if (hit < 0)
+            {
+                return;
+            }
+
+            var index = offset + hit;
+            var next = index + 1;
+            foreach (var detector in detectors)
+            {
+                if (detector.TryMatch(text, index, out var start, out var length))
+                {
+                    findings.Add(new Finding(detector.EntityType, start, length, detector.Name));
+                    next = Math.Max(next, start + length);
+                    break;
+                }
+            }
+
+            offset = next;
+        }
+    }
+
+    /// <summary>Sorts the new findings by position and drops any that overlap an earlier, longer one.</summary>
+    private static void Resolve(List<Finding> findings, int first)
+    {
+        findings.Sort(first, findings.Count - first, FindingOrder.Instance);
+        var write = first;
+        for (var read = first; read < findings.Count; read++)
+        {
+            var current = findings[read];
+            if (write > first && current.Start < findings[write - 1].End)
+            {
+                var previous = findings[write - 1];
+                if (current.End > previous.End && current.Length > previous.Length && current.Start == previous.Start)
+                {
+                    findings[write - 1] = current;
+                }
+
+                continue;
+            }
+
+            findings[write++] = current;
+        }
+
+        findings.RemoveRange(write, findings.Count - write);
+    }
+
+    private sealed class FindingOrder : IComparer<Finding>
+    {
+        public static FindingOrder Instance { get; } = new();
+
+        public int Compare(Finding x, Finding y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : y.Length.CompareTo(x.Length);
+    }
+}

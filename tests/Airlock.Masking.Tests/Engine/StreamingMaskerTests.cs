@@ -1,0 +1,91 @@
+using System.Text;
+
+namespace Airlock.Masking.Tests.Engine;
+
+public sealed class StreamingMaskerTests
+{
+    private readonly MaskingEngine _engine = TestEngine.Create();
+
+    private static string SampleLog(int lines, int seed)
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder();
+        for (var i = 0; i < lines; i++)
+        {
+            text.Append("2026-11-22T10:").Append(random.Next(10, 59)).Append(":00Z INFO request id=").Append(random.Next(100000, 999999));
+            switch (random.Next(4))
+            {
+                case 0:
+                    text.Append(" user=ann").Append(i).Append("@example.com");
+                    break;
+                case 1:
+                    text.Append(" card=4111 1111 1111 1111");
+                    break;
+                case 2:
+                    text.Append(" amount=12.50 EUR");
+                    break;
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(13)]
+    [InlineData(4096)]
+    [InlineData(100_000)]
+    public void Chunked_input_masks_exactly_like_the_whole_text(int chunkSize)
+    {
+        var input = SampleLog(20_000, seed: chunkSize);
+        var expected = _engine.Mask(input);
+        var output = new StringWriter();
+
+        using (var stream = _engine.CreateStream(output))
+        {
+            for (var i = 0; i < input.Length; i += chunkSize)
+            {
+                stream.Write(input.AsSpan(i, Math.Min(chunkSize, input.Length - i)));
+            }
+        }
+
+        Assert.Equal(expected, output.ToString());
+    }
+
+    [Fact]
+    public void A_value_split_at_a_chunk_boundary_is_still_found()
+    {
+        var padding = new string('x', (64 * 1024) - 5) + " ";
+        var input = padding + "ann@example.com and 4111 1111 1111 1111 end";
+        var output = new StringWriter();
+
+        using (var stream = _engine.CreateStream(output))
+        {
+            stream.Write(input.AsSpan(0, padding.Length + 3));
+            stream.Write(input.AsSpan(padding.Length + 3));
+        }
+
+        Assert.EndsWith("***@example.com and **** **** **** 1111 end", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Findings_carry_offsets_into_the_whole_input()
+    {
+        var input = new string('.', 100_000) + " ann@example.com";
+        var findings = new List<StreamFinding>();
+        var output = new StringWriter();
+
+        using (var stream = _engine.CreateStream(output, findings.Add))
+        {
+            stream.Write(input);
+        }
+
+        var finding = Assert.Single(findings);
+        Assert.Equal(100_001, finding.Start);
+        Assert.Equal(15, finding.Length);
+        Assert.Equal("email-tld", finding.Detector);
+    }
+}
