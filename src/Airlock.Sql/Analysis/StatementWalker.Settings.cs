@@ -84,8 +84,16 @@ internal sealed partial class StatementWalker
             return name == "TRANSACTION" ? StatementKind.Transaction : StatementKind.Session;
         }
 
-        return setting is not null && AdminSettings.Contains(setting) ? StatementKind.Admin : StatementKind.Session;
+        return setting is not null && (AdminSettings.Contains(setting) || HidesActivity(setting)) ? StatementKind.Admin : StatementKind.Session;
     }
+
+    /// <summary>
+    /// Settings that decide what the server's own log, pgaudit and pg_stat_activity record of a session
+    /// (runtime-config-logging.html, runtime-config-statistics.html): turning them down hides what the
+    /// session does from every record but the gateway's, which is not a session preference.
+    /// </summary>
+    private static bool HidesActivity(string setting) =>
+        setting.StartsWith("log_", StringComparison.Ordinal) || setting.StartsWith("pgaudit.", StringComparison.Ordinal) || setting == "track_activities";
 
     /// <summary>
     /// Whether a change of a setting that decides how the server reads SQL text keeps the reading this

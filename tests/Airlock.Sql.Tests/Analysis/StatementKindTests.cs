@@ -149,6 +149,16 @@ public sealed class StatementKindTests
         Assert.Equal(StatementKind.Admin, Engine.KindOf(sql));
 
     [Theory]
+    [InlineData("SET session_replication_role = replica")]
+    [InlineData("SET log_statement = 'none'")]
+    [InlineData("SET LOCAL log_min_duration_statement = -1")]
+    [InlineData("SET \"pgaudit.log\" = 'none'")]
+    [InlineData("SET pgaudit.log TO 'none'")]
+    [InlineData("SET track_activities = off")]
+    public void Settings_that_disable_safeguards_or_hide_activity_are_admin(string sql) =>
+        Assert.Equal(StatementKind.Admin, Engine.KindOf(sql));
+
+    [Theory]
     [InlineData("GRANT SELECT ON orders TO analyst")]
     [InlineData("GRANT USAGE ON SCHEMA s TO analyst WITH GRANT OPTION")]
     [InlineData("REVOKE SELECT ON orders FROM analyst")]
