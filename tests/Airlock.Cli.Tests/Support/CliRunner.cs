@@ -5,11 +5,17 @@ internal static class CliRunner
 {
     public static CliResult Run(params string[] args) => Run(TimeProvider.System, args);
 
-    public static CliResult Run(TimeProvider time, params string[] args)
+    public static CliResult Run(TimeProvider time, params string[] args) => RunWithInput(string.Empty, time, args);
+
+    /// <summary>Runs with <paramref name="input"/> as standard input.</summary>
+    public static CliResult RunWithInput(string input, params string[] args) => RunWithInput(input, TimeProvider.System, args);
+
+    private static CliResult RunWithInput(string input, TimeProvider time, string[] args)
     {
+        using var stdin = new StringReader(input);
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = AirlockCli.Run(args, stdout, stderr, time);
+        var code = AirlockCli.Run(args, stdout, stderr, time, stdin);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 

@@ -9,7 +9,9 @@ namespace Airlock.Masking.Detection.Detectors;
 /// </summary>
 internal sealed class EmailDetector : Detector
 {
-    private static readonly SearchValues<char> LocalChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-");
+    // RFC 5322 allows more (!#$&*/=?^`{|}~), but in logs "user=ann@example.com" means the key "user" and the
+    // address "ann@example.com"; addresses in real use keep to these characters.
+    private static readonly SearchValues<char> LocalChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+'-");
     private static readonly SearchValues<char> DomainChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
 
     public override string Name => "email-tld";
