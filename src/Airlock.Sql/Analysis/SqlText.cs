@@ -28,7 +28,8 @@ internal static partial class SqlText
     /// next line, a comment ended by a carriage return) reads part of a literal as code and prints it.
     /// Null when the text cannot be scanned: nothing is shown rather than a guess.
     /// </summary>
-    public static string? Clean(string sql) => Rebuild(sql, static token => token.IsString ? "'?'" : null);
+    public static string? Clean(string sql) =>
+        PgQuery.Scan(sql) is { } tokens ? Rebuild(sql, tokens, static token => token.IsString ? "'?'" : null) : null;
 
     /// <summary>The text with comments removed and every constant, string or number, replaced by $n after any $n it already has.</summary>
     private static string? ReplaceConstants(string sql)
@@ -48,17 +49,12 @@ internal static partial class SqlText
             }
         }
 
-        return Rebuild(sql, token => token.IsString || token.IsNumber ? $"${next++}" : null);
+        return Rebuild(sql, tokens, token => token.IsString || token.IsNumber ? $"${next++}" : null);
     }
 
     /// <summary>The scanner's tokens joined by single spaces where there was space or a comment, each replaced as asked.</summary>
-    private static string? Rebuild(string sql, Func<SqlToken, string?> replace)
+    private static string? Rebuild(string sql, IReadOnlyList<SqlToken> tokens, Func<SqlToken, string?> replace)
     {
-        if (PgQuery.Scan(sql) is not { } tokens)
-        {
-            return null;
-        }
-
         var bytes = Encoding.UTF8.GetBytes(sql);
         var output = new StringBuilder(sql.Length);
         var previousEnd = 0;
