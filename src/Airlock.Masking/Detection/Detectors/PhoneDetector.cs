@@ -1,0 +1,130 @@
+using System.Buffers;
+
+namespace Airlock.Masking.Detection.Detectors;
+
+/// <summary>
+/// Telephone numbers. With a leading '+' (E.164, ITU-T E.164 §6: at most 15 digits, country code not
+/// starting with 0) a number of 10 to 15 digits stands on its own. Anything else (national formats such
+/// as (415) 555-2671, 020 7946 0958, or 8 and 9 digit international numbers) needs a context keyword like
+/// "phone", "tel" or "mobile" just before. Groups are split by single spaces, dashes or dots, or an area
+/// code in parentheses; a date shape (2024-01-15, 15.01.2024) is never a phone number.
+/// </summary>
+internal sealed class PhoneDetector : Detector
+{
+    private static readonly SearchValues<string> Context = SearchValues.Create(
+        ["phone", "tel", "mobile", "cell", "fax", "call", "contact", "sms", "whatsapp", "msisdn", "dial"], StringComparison.OrdinalIgnoreCase);
+
+    public override string Name => "phone-e164-context";
+
+    public override string EntityType => EntityTypes.Phone;
+
+    public override DetectorTrigger Trigger => DetectorTrigger.Digit;
+
+    public override int MaxLength => 24;
+
+    public override bool TryMatch(ReadOnlySpan<char> text, int index, out int start, out int length)
+    {
+        start = index;
+        length = 0;
+        var before = index > 0 ? text[index - 1] : ' ';
+        var international = before == '+';
+        var parenthesized = before == '(';
+        var from = international || parenthesized ? index - 1 : index;
+        if (TextRules.IsAlnumAt(text, from - 1) || (!international && !parenthesized && before is '.' or '-' or '/' or '_' or ':' or '$' or '#')
+            || (from > 0 && text[from - 1] is '+' or '.' or '-' or '/'))
+        {
+            return false;
+        }
+
+        // Fast reject: the first group is 1 to 5 digits (international code or area code) or a whole run.
+        var digits = 0;
+        var groups = 0;
+        var separator = '\0';
+        var i = index;
+        var end = index;
+        Span<byte> groupLengths = stackalloc byte[8];
+        while (i < text.Length)
+        {
+            var run = TextRules.ReadDigits(text, i, 15, out _);
+            if (run == 0 || digits + run > 15 || groups == groupLengths.Length)
+            {
+                return false;
+            }
+
+            groupLengths[groups++] = (byte)run;
+            digits += run;
+            i += run;
+            end = i;
+            if (parenthesized && groups == 1)
+            {
+                // (415) 555-2671: the area code closes its parenthesis, then one space or none.
+                if (i >= text.Length || text[i] != ')')
+                {
+                    return false;
+                }
+
+                i++;
+                end = i;
+                if (i < text.Length && text[i] == ' ')
+                {
+                    i++;
+                }
+
+                if (i >= text.Length || !char.IsAsciiDigit(text[i]))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (i + 1 < text.Length && text[i] is ' ' or '-' or '.' && char.IsAsciiDigit(text[i + 1]) && (separator == '\0' || separator == text[i] || text[i] == ' '))
+            {
+                if (separator == '\0' || separator == ' ')
+                {
+                    separator = text[i];
+                }
+
+                i++;
+                continue;
+            }
+
+            break;
+        }
+
+        if (TextRules.IsAlnumAt(text, end) || (end + 1 < text.Length && text[end] is '.' or '-' or ':' or '/' && char.IsAsciiDigit(text[end + 1])))
+        {
+            return false;
+        }
+
+        if (LooksLikeDate(groupLengths[..groups], separator) || (international && text[index] == '0'))
+        {
+            return false;
+        }
+
+        var hasContext = TextRules.HasContextBefore(text, from, Context);
+        var ok = international
+            ? digits >= 10 || (digits >= 8 && hasContext)
+            : hasContext && digits is >= 7 and <= 12 && (groups > 1 || digits == 10);
+        if (!ok)
+        {
+            return false;
+        }
+
+        start = from;
+        length = end - from;
+        return true;
+    }
+
+    /// <summary>4-2-2 or 2-2-4 groups (dates), and 2-2-2 (times) are never phone numbers.</summary>
+    private static bool LooksLikeDate(ReadOnlySpan<byte> groups, char separator)
+    {
+        if (separator == ' ' || groups.Length != 3)
+        {
+            return false;
+        }
+
+        return (groups[0] == 4 && groups[1] <= 2 && groups[2] <= 2) || (groups[0] <= 2 && groups[1] <= 2 && groups[2] == 4)
+            || (groups[0] == 2 && groups[1] == 2 && groups[2] == 2);
+    }
+}
