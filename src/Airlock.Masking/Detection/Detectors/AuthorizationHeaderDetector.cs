@@ -14,7 +14,6 @@ internal sealed class AuthorizationHeaderDetector : Detector
     private static readonly SearchValues<char> TokenChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/=");
 
-    private static readonly SearchValues<char> LineEnd = SearchValues.Create("\r\n\"'");
 
     public override string Name => "auth-header";
 
@@ -72,7 +71,7 @@ internal sealed class AuthorizationHeaderDetector : Detector
             if (scheme.Equals("Digest", StringComparison.OrdinalIgnoreCase) || scheme.StartsWith("AWS4-", StringComparison.OrdinalIgnoreCase))
             {
                 // Parameter lists: mask to the end of the header line.
-                var lineEnd = text[credentialsStart..Math.Min(text.Length, credentialsStart + MaxLength)].IndexOfAny(LineEnd);
+                var lineEnd = text[credentialsStart..Math.Min(text.Length, credentialsStart + MaxLength)].IndexOfAny('\r', '\n');
                 var run = lineEnd < 0 ? Math.Min(text.Length - credentialsStart, MaxLength) : lineEnd;
                 return Accept(text, credentialsStart, run, minLength: 8, ref start, ref length);
             }
