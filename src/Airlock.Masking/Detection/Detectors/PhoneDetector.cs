@@ -36,7 +36,14 @@ internal sealed class PhoneDetector : Detector
             return false;
         }
 
-        // Fast reject: the first group is 1 to 5 digits (international code or area code) or a whole run.
+        // Fast reject, before any walking: outside '+1 …' a number's first group (area code, trunk
+        // prefix) has at least two digits, and a lone run must be a whole number of 7 to 12 digits.
+        var firstRun = TextRules.ReadDigits(text, index, 15, out _);
+        if (!international && (firstRun < 2 || (!parenthesized && firstRun < 7 && !IsGroupSeparatorAt(text, index + firstRun))))
+        {
+            return false;
+        }
+
         var digits = 0;
         var groups = 0;
         var separator = '\0';
@@ -102,10 +109,10 @@ internal sealed class PhoneDetector : Detector
             return false;
         }
 
-        var hasContext = TextRules.HasContextBefore(text, from, Context);
+        // Shape first, context last: the look-back is the most expensive step.
         var ok = international
-            ? digits >= 10 || (digits >= 8 && hasContext)
-            : hasContext && digits is >= 7 and <= 12 && (groups > 1 || digits == 10);
+            ? digits >= 10 || (digits >= 8 && TextRules.HasContextBefore(text, from, Context))
+            : digits is >= 7 and <= 12 && (groups > 1 || digits == 10) && TextRules.HasContextBefore(text, from, Context);
         if (!ok)
         {
             return false;
@@ -115,6 +122,9 @@ internal sealed class PhoneDetector : Detector
         length = end - from;
         return true;
     }
+
+    private static bool IsGroupSeparatorAt(ReadOnlySpan<char> text, int i) =>
+        i + 1 < text.Length && text[i] is ' ' or '-' or '.' && char.IsAsciiDigit(text[i + 1]);
 
     /// <summary>4-2-2 or 2-2-4 groups (dates), and 2-2-2 (times) are never phone numbers.</summary>
     private static bool LooksLikeDate(ReadOnlySpan<byte> groups, char separator)
