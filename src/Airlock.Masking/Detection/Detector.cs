@@ -32,6 +32,14 @@ internal abstract class Detector
     public virtual int MaxLength => 256;
 
     /// <summary>
+    /// For <see cref="DetectorTrigger.Digit"/>: the fewest digits a match holds. The scanner counts the
+    /// digits of the number-like run at the trigger once (digits joined by single spaces, dashes, dots,
+    /// slashes or parentheses) and skips detectors that need more, so the short numbers that fill logs
+    /// (times, ports, counters) cost one count, not a call to every detector.
+    /// </summary>
+    public virtual int MinDigits => 1;
+
+    /// <summary>
     /// Looks for a valid value involving position <paramref name="index"/> (the trigger: the first digit
     /// of a run, the '@', the ':', or the start of the keyword). Returns the span to mask, which may be
     /// only part of what matched (a password inside a URL). Must not allocate when nothing matches.

@@ -105,9 +105,10 @@ internal sealed class TextScanner
 
             var index = offset + hit;
             var next = -1;
+            var digits = CountDigits(text, index);
             foreach (var detector in _digit)
             {
-                if (detector.TryMatch(text, index, out var start, out var length))
+                if (digits >= detector.MinDigits && detector.TryMatch(text, index, out var start, out var length))
                 {
                     findings.Add(new Finding(detector.EntityType, start, length, detector.Name));
                     next = start + length;
@@ -124,6 +125,36 @@ internal sealed class TextScanner
 
             offset = next;
         }
+    }
+
+    /// <summary>
+    /// Digits in the number-like run starting at <paramref name="index"/>: digits, and separators between
+    /// them (at most two in a row, so "(415) 555" counts as one run), up to the longest number a detector takes.
+    /// </summary>
+    private static int CountDigits(ReadOnlySpan<char> text, int index)
+    {
+        var digits = 0;
+        var gap = 0;
+        var end = Math.Min(text.Length, index + 48);
+        for (var i = index; i < end; i++)
+        {
+            var c = text[i];
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+                gap = 0;
+            }
+            else if (c is ' ' or '-' or '.' or '/' or '(' or ')' && ++gap <= 2)
+            {
+                continue;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return digits;
     }
 
     private static void ScanChar(ReadOnlySpan<char> text, char trigger, Detector[] detectors, List<Finding> findings)

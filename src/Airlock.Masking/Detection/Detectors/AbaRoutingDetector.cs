@@ -21,6 +21,8 @@ internal sealed class AbaRoutingDetector : Detector
 
     public override int MaxLength => 11;
 
+    public override int MinDigits => 9;
+
     public override bool TryMatch(ReadOnlySpan<char> text, int index, out int start, out int length)
     {
         start = index;

@@ -21,6 +21,8 @@ internal sealed class DateOfBirthDetector : Detector
 
     public override int MaxLength => 10;
 
+    public override int MinDigits => 4;
+
     public override bool TryMatch(ReadOnlySpan<char> text, int index, out int start, out int length)
     {
         start = index;

@@ -15,6 +15,8 @@ internal sealed class PaymentCardDetector : Detector
 
     public override int MaxLength => 23;
 
+    public override int MinDigits => 12;
+
     public override bool TryMatch(ReadOnlySpan<char> text, int index, out int start, out int length)
     {
         start = index;

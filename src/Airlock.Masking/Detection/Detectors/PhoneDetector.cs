@@ -22,6 +22,8 @@ internal sealed class PhoneDetector : Detector
 
     public override int MaxLength => 24;
 
+    public override int MinDigits => 7;
+
     public override bool TryMatch(ReadOnlySpan<char> text, int index, out int start, out int length)
     {
         start = index;
