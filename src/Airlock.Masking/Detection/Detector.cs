@@ -40,6 +40,13 @@ internal abstract class Detector
     public virtual int MinDigits => 1;
 
     /// <summary>
+    /// For <see cref="DetectorTrigger.Digit"/>: whether a match may begin right after a letter (an IBAN's
+    /// check digits follow its country code). Most numbers may not, so the digit runs inside hex ids,
+    /// hashes and UUIDs that fill logs are passed over without calling them.
+    /// </summary>
+    public virtual bool AllowsLetterBefore => false;
+
+    /// <summary>
     /// Looks for a valid value involving position <paramref name="index"/> (the trigger: the first digit
     /// of a run, the '@', the ':', or the start of the keyword). Returns the span to mask, which may be
     /// only part of what matched (a password inside a URL). Must not allocate when nothing matches.

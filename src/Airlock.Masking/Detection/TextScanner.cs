@@ -17,6 +17,8 @@ internal sealed class TextScanner
     internal static readonly SearchValues<char> Digits = SearchValues.Create("0123456789");
 
     private readonly Detector[] _digit;
+    private readonly int[] _digitMinimum;
+    private readonly bool[] _digitAfterLetter;
     private readonly Detector[] _at;
     private readonly Detector[] _colon;
     private readonly SearchValues<string>? _keywords;
@@ -26,6 +28,8 @@ internal sealed class TextScanner
     {
         var all = detectors.ToArray();
         _digit = [.. all.Where(d => d.Trigger == DetectorTrigger.Digit)];
+        _digitMinimum = [.. _digit.Select(d => d.MinDigits)];
+        _digitAfterLetter = [.. _digit.Select(d => d.AllowsLetterBefore)];
         _at = [.. all.Where(d => d.Trigger == DetectorTrigger.At)];
         _colon = [.. all.Where(d => d.Trigger == DetectorTrigger.Colon)];
         _keywordDetectors = [.. all.Where(d => d.Trigger == DetectorTrigger.Keyword).SelectMany(d => d.Keywords.Select(k => (k, d)))];
@@ -106,9 +110,16 @@ internal sealed class TextScanner
             var index = offset + hit;
             var next = -1;
             var digits = CountDigits(text, index);
-            foreach (var detector in _digit)
+            var afterLetter = index > 0 && char.IsAsciiLetter(text[index - 1]);
+            for (var d = 0; d < _digit.Length; d++)
             {
-                if (digits >= detector.MinDigits && detector.TryMatch(text, index, out var start, out var length))
+                if (digits < _digitMinimum[d] || (afterLetter && !_digitAfterLetter[d]))
+                {
+                    continue;
+                }
+
+                var detector = _digit[d];
+                if (detector.TryMatch(text, index, out var start, out var length))
                 {
                     findings.Add(new Finding(detector.EntityType, start, length, detector.Name));
                     next = start + length;

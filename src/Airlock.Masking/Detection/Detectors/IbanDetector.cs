@@ -26,6 +26,8 @@ internal sealed class IbanDetector : Detector
 
     public override int MaxLength => 42; // 34 chars plus a space every four
 
+    public override bool AllowsLetterBefore => true;
+
     public override bool TryMatch(ReadOnlySpan<char> text, int index, out int start, out int length)
     {
         start = index;
