@@ -19,8 +19,8 @@ internal static class DetectorCatalog
         new SsnDetector(),
         new AbaRoutingDetector(),
         new DateOfBirthDetector(),
+        new Ipv4Detector(), // before phone: 10.222.135.21 is an address, whatever words stand near it
         new PhoneDetector(),
-        new Ipv4Detector(),
 
         // '@' and ':'.
         new EmailDetector(),

@@ -35,7 +35,7 @@ internal sealed class AwsAccessKeyDetector : Detector
 
         // The scanner matches keywords case-insensitively; key ids are upper case.
         var key = text.Slice(index, 20);
-        if (key.IndexOfAnyExcept(Base32) >= 0 || TextRules.Entropy(key[4..]) < 3.0)
+        if (key.IndexOfAnyExcept(Base32) >= 0 || TextRules.Entropy(key[4..]) < 2.5)
         {
             return false;
         }

@@ -69,7 +69,7 @@ internal sealed class DateOfBirthDetector : Detector
             return false;
         }
 
-        if (!TextRules.HasContextBefore(text, index, Context))
+        if (!TextRules.HasContextBefore(text, index, Context, nearest: true))
         {
             return false;
         }

@@ -43,6 +43,13 @@ internal sealed class EmailDetector : Detector
             return false;
         }
 
+        // scheme://user:password@host and https://token@host: that is URL userinfo, whose secret part the
+        // URL and token detectors mask. mailto:ann@example.com is an address.
+        if (localStart > 0 && (text[localStart - 1] == '/' || (text[localStart - 1] == ':' && InsideUrl(text, localStart - 1))))
+        {
+            return false;
+        }
+
         var domainEnd = index + 1;
         while (domainEnd < text.Length && domainEnd - index < 253 && DomainChars.Contains(text[domainEnd]))
         {
@@ -70,5 +77,17 @@ internal sealed class EmailDetector : Detector
         start = localStart;
         length = domainEnd - localStart;
         return true;
+    }
+
+    /// <summary>Whether the word holding <paramref name="index"/> has a "://" before it.</summary>
+    private static bool InsideUrl(ReadOnlySpan<char> text, int index)
+    {
+        var from = index;
+        while (from > 0 && index - from < 256 && !char.IsWhiteSpace(text[from - 1]) && text[from - 1] is not ('"' or '\'' or '=' or '('))
+        {
+            from--;
+        }
+
+        return text[from..index].Contains("://", StringComparison.Ordinal);
     }
 }

@@ -52,18 +52,23 @@ internal sealed class PhoneDetector : Detector
         var i = index;
         var end = index;
         Span<byte> groupLengths = stackalloc byte[8];
+        Span<int> groupEnds = stackalloc int[8];
+        Span<char> groupSeparators = stackalloc char[8];
         while (i < text.Length)
         {
             var run = TextRules.ReadDigits(text, i, 15, out _);
             if (run == 0 || digits + run > 15 || groups == groupLengths.Length)
             {
-                return false;
+                break; // the number ended before this group: what came after belongs to something else
             }
 
-            groupLengths[groups++] = (byte)run;
+            groupLengths[groups] = (byte)run;
             digits += run;
             i += run;
             end = i;
+            groupEnds[groups] = end;
+            groupSeparators[groups] = separator;
+            groups++;
             if (parenthesized && groups == 1)
             {
                 // (415) 555-2671: the area code closes its parenthesis, then one space or none.
@@ -87,7 +92,7 @@ internal sealed class PhoneDetector : Detector
                 continue;
             }
 
-            if (i + 1 < text.Length && text[i] is ' ' or '-' or '.' && char.IsAsciiDigit(text[i + 1]) && (separator == '\0' || separator == text[i] || text[i] == ' '))
+            if (i + 1 < text.Length && text[i] is ' ' or '-' or '.' && char.IsAsciiDigit(text[i + 1]) && (separator == '\0' || separator == ' ' || separator == text[i] || text[i] == ' '))
             {
                 if (separator == '\0' || separator == ' ')
                 {
@@ -101,29 +106,53 @@ internal sealed class PhoneDetector : Detector
             break;
         }
 
-        if (TextRules.IsAlnumAt(text, end) || (end + 1 < text.Length && text[end] is '.' or '-' or ':' or '/' && char.IsAsciiDigit(text[end + 1])))
+        if (groups == 0 || (international && text[index] == '0'))
         {
             return false;
         }
 
-        if (LooksLikeDate(groupLengths[..groups], separator) || (international && text[index] == '0'))
+        // The longest run of groups that makes a phone number wins: "+33 7 92 47 86 56 2023-03-30" is a
+        // number followed by a date, not one invalid number.
+        var context = -1;
+        for (var count = groups; count > 0; count--)
         {
-            return false;
+            end = groupEnds[count - 1];
+            separator = groupSeparators[count - 1];
+            digits = 0;
+            foreach (var g in groupLengths[..count])
+            {
+                digits += g;
+            }
+
+            if (TextRules.IsAlnumAt(text, end) || (end + 1 < text.Length && text[end] is '.' or '-' or ':' or '/' && char.IsAsciiDigit(text[end + 1]))
+                || LooksLikeDate(groupLengths[..count], separator) || LooksLikeIpv4(groupLengths[..count], separator))
+            {
+                continue;
+            }
+
+            // Shape first, context last: the look-back is the most expensive step, so it runs once.
+            if (international && digits >= 10)
+            {
+                start = from;
+                length = end - from;
+                return true;
+            }
+
+            var shapeOk = international ? digits >= 8 : digits is >= 7 and <= 12 && (count > 1 || digits == 10);
+            if (shapeOk && (context < 0 ? context = TextRules.HasContextBefore(text, from, Context) ? 1 : 0 : context) == 1)
+            {
+                start = from;
+                length = end - from;
+                return true;
+            }
         }
 
-        // Shape first, context last: the look-back is the most expensive step.
-        var ok = international
-            ? digits >= 10 || (digits >= 8 && TextRules.HasContextBefore(text, from, Context))
-            : digits is >= 7 and <= 12 && (groups > 1 || digits == 10) && TextRules.HasContextBefore(text, from, Context);
-        if (!ok)
-        {
-            return false;
-        }
-
-        start = from;
-        length = end - from;
-        return true;
+        return false;
     }
+
+    /// <summary>Four dotted groups of one to three digits are an IPv4 address, not a phone number.</summary>
+    private static bool LooksLikeIpv4(ReadOnlySpan<byte> groups, char separator) =>
+        separator == '.' && groups.Length == 4 && groups[0] <= 3 && groups[1] <= 3 && groups[2] <= 3 && groups[3] <= 3;
 
     private static bool IsGroupSeparatorAt(ReadOnlySpan<char> text, int i) =>
         i + 1 < text.Length && text[i] is ' ' or '-' or '.' && char.IsAsciiDigit(text[i + 1]);

@@ -42,7 +42,7 @@ internal sealed class SlackTokenDetector : Detector
 
         var body = text.Slice(index + 5, total - 5);
         var firstDash = body.IndexOf('-');
-        if (firstDash <= 0 || body[..firstDash].IndexOfAnyExceptInRange('0', '9') >= 0 || body.Count('-') < 2 || body.Contains("--", StringComparison.Ordinal))
+        if (firstDash <= 0 || body[..firstDash].IndexOfAnyExcept(TextScanner.Digits) >= 0 || body.Count('-') < 2 || body.Contains("--", StringComparison.Ordinal))
         {
             return 0;
         }

@@ -20,11 +20,34 @@ internal static class TextRules
     /// <summary>True if the char at <paramref name="i"/> exists and is a letter, digit, '_' or '-' (part of a token or identifier).</summary>
     public static bool IsTokenCharAt(ReadOnlySpan<char> text, int i) => (uint)i < (uint)text.Length && TokenChars.Contains(text[i]);
 
-    /// <summary>True if one of <paramref name="keywords"/> occurs (case-insensitively) in the <paramref name="window"/> chars before <paramref name="index"/>.</summary>
-    public static bool HasContextBefore(ReadOnlySpan<char> text, int index, SearchValues<string> keywords, int window = ContextWindow)
+    /// <summary>
+    /// True if one of <paramref name="keywords"/> starts a word (case-insensitively) in the <paramref name="window"/>
+    /// chars before <paramref name="index"/>: "tel" counts in "tel:" and "telephone", not in "hotel" or "patel".
+    /// With <paramref name="nearest"/>, no digit may stand between the keyword and the value, so "born 1952-12-09,
+    /// admitted 2025-07-15" gives the keyword to the first date only.
+    /// </summary>
+    public static bool HasContextBefore(ReadOnlySpan<char> text, int index, SearchValues<string> keywords, int window = ContextWindow, bool nearest = false)
     {
         var from = Math.Max(0, index - window);
-        return text[from..index].IndexOfAny(keywords) >= 0;
+        var offset = from;
+        while (offset < index)
+        {
+            var hit = text[offset..index].IndexOfAny(keywords);
+            if (hit < 0)
+            {
+                return false;
+            }
+
+            var at = offset + hit;
+            if (!IsAlnumAt(text, at - 1) && (!nearest || text[at..index].IndexOfAny(TextScanner.Digits) < 0))
+            {
+                return true;
+            }
+
+            offset = at + 1;
+        }
+
+        return false;
     }
 
     /// <summary>Counts the run of chars from <paramref name="set"/> starting at <paramref name="index"/>, up to <paramref name="max"/>.</summary>
