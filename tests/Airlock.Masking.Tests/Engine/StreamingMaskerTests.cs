@@ -88,4 +88,29 @@ public sealed class StreamingMaskerTests
         Assert.Equal(15, finding.Length);
         Assert.Equal("email-tld", finding.Detector);
     }
+
+    [Fact]
+    public void A_private_key_split_across_many_chunks_is_masked_whole()
+    {
+        var body = string.Join("\n", Enumerable.Range(0, 25).Select(i => Convert.ToBase64String(Enumerable.Range(0, 48).Select(b => (byte)((b * 7) + i)).ToArray())));
+        var key = $"-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----";
+        var input = new string('.', 70_000) + "\nkey:\n" + key + "\nafter\n";
+        var findings = new List<StreamFinding>();
+        var output = new StringWriter();
+
+        using (var stream = _engine.CreateStream(output, findings.Add))
+        {
+            for (var i = 0; i < input.Length; i += 333)
+            {
+                stream.Write(input.AsSpan(i, Math.Min(333, input.Length - i)));
+            }
+        }
+
+        var finding = Assert.Single(findings);
+        Assert.Equal(EntityTypes.PrivateKey, finding.EntityType);
+        Assert.Equal(key.Length, finding.Length);
+        Assert.DoesNotContain("PRIVATE KEY", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(body[..40], output.ToString(), StringComparison.Ordinal);
+        Assert.EndsWith("\nafter\n", output.ToString(), StringComparison.Ordinal);
+    }
 }
