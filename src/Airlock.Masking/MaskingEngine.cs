@@ -22,6 +22,9 @@ public sealed class MaskingEngine
     [ThreadStatic]
     private static List<Finding>? t_findings;
 
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
     private readonly TextScanner _scanner;
 
     public MaskingEngine(MaskingProfile profile)
@@ -54,10 +57,19 @@ public sealed class MaskingEngine
             return text;
         }
 
-        var output = new StringBuilder(text.Length + 16);
+        // One builder per thread, kept unless it grew huge: the masked string is the only allocation left.
+        var output = t_builder ?? new StringBuilder(text.Length + 16);
+        t_builder = null;
+        output.Clear();
         Apply(text, findings, 0, findings.Count, output, counts);
         findings.Clear();
-        return output.ToString();
+        var masked = output.ToString();
+        if (output.Capacity <= 4 * 1024 * 1024)
+        {
+            t_builder = output;
+        }
+
+        return masked;
     }
 
     /// <summary>Finds sensitive values without masking them: for reports and tests.</summary>

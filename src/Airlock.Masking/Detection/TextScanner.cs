@@ -19,6 +19,7 @@ internal sealed class TextScanner
     private readonly Detector[] _digit;
     private readonly int[] _digitMinimum;
     private readonly bool[] _digitAfterLetter;
+    private readonly bool _anyAfterUpperLetter;
     private readonly Detector[] _at;
     private readonly Detector[] _colon;
     private readonly SearchValues<string>? _keywords;
@@ -30,6 +31,7 @@ internal sealed class TextScanner
         _digit = [.. all.Where(d => d.Trigger == DetectorTrigger.Digit)];
         _digitMinimum = [.. _digit.Select(d => d.MinDigits)];
         _digitAfterLetter = [.. _digit.Select(d => d.AllowsLetterBefore)];
+        _anyAfterUpperLetter = _digitAfterLetter.Any(a => a);
         _at = [.. all.Where(d => d.Trigger == DetectorTrigger.At)];
         _colon = [.. all.Where(d => d.Trigger == DetectorTrigger.Colon)];
         _keywordDetectors = [.. all.Where(d => d.Trigger == DetectorTrigger.Keyword).SelectMany(d => d.Keywords.Select(k => (k, d)))];
@@ -91,6 +93,12 @@ internal sealed class TextScanner
         }
     }
 
+    /// <summary>
+    /// Visits every run of digits. Logs are full of short numbers and of digits inside hex ids and hashes,
+    /// so the per-run work is kept to a scalar probe and a check of the character before: a run right after
+    /// a letter reaches only detectors that allow it (IBAN, after an upper-case country code), and the
+    /// digit count that gates the rest is worked out only when a detector needs it.
+    /// </summary>
     private void ScanDigits(ReadOnlySpan<char> text, List<Finding> findings)
     {
         if (_digit.Length == 0)
@@ -98,43 +106,77 @@ internal sealed class TextScanner
             return;
         }
 
-        var offset = 0;
-        while (offset < text.Length)
+        var i = 0;
+        while (i < text.Length)
         {
-            var hit = text[offset..].IndexOfAny(Digits);
-            if (hit < 0)
+            // A short scalar probe first: in logs the next digit is usually a few characters away, where a
+            // vectorized search costs more to start than it saves.
+            var index = -1;
+            var probeEnd = Math.Min(text.Length, i + 8);
+            for (; i < probeEnd; i++)
             {
-                return;
-            }
-
-            var index = offset + hit;
-            var next = -1;
-            var digits = CountDigits(text, index);
-            var afterLetter = index > 0 && char.IsAsciiLetter(text[index - 1]);
-            for (var d = 0; d < _digit.Length; d++)
-            {
-                if (digits < _digitMinimum[d] || (afterLetter && !_digitAfterLetter[d]))
+                if (char.IsAsciiDigit(text[i]))
                 {
-                    continue;
-                }
-
-                var detector = _digit[d];
-                if (detector.TryMatch(text, index, out var start, out var length))
-                {
-                    findings.Add(new Finding(detector.EntityType, start, length, detector.Name));
-                    next = start + length;
+                    index = i;
                     break;
                 }
             }
 
-            if (next <= index)
+            if (index < 0)
             {
-                // Nothing here: skip the rest of this run of digits.
-                var rest = text[index..].IndexOfAnyExcept(Digits);
-                next = rest < 0 ? text.Length : index + rest;
+                if (i >= text.Length)
+                {
+                    return;
+                }
+
+                var hit = text[i..].IndexOfAny(Digits);
+                if (hit < 0)
+                {
+                    return;
+                }
+
+                index = i + hit;
             }
 
-            offset = next;
+            var runEnd = index + 1;
+            while (runEnd < text.Length && char.IsAsciiDigit(text[runEnd]))
+            {
+                runEnd++;
+            }
+
+            var before = index > 0 ? text[index - 1] : ' ';
+            var afterLetter = char.IsAsciiLetter(before);
+            var next = runEnd;
+            if (!afterLetter || (_anyAfterUpperLetter && char.IsAsciiLetterUpper(before)))
+            {
+                var digits = -1;
+                for (var d = 0; d < _digit.Length; d++)
+                {
+                    if (afterLetter && !_digitAfterLetter[d])
+                    {
+                        continue;
+                    }
+
+                    if (_digitMinimum[d] > runEnd - index)
+                    {
+                        digits = digits < 0 ? CountDigits(text, index) : digits;
+                        if (digits < _digitMinimum[d])
+                        {
+                            continue;
+                        }
+                    }
+
+                    var detector = _digit[d];
+                    if (detector.TryMatch(text, index, out var start, out var length))
+                    {
+                        findings.Add(new Finding(detector.EntityType, start, length, detector.Name));
+                        next = Math.Max(start + length, index + 1);
+                        break;
+                    }
+                }
+            }
+
+            i = next;
         }
     }
 

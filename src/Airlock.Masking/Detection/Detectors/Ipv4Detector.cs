@@ -27,7 +27,8 @@ internal sealed class Ipv4Detector : Detector
     {
         start = index;
         length = 0;
-        if (index > 0 && (char.IsLetterOrDigit(text[index - 1]) || text[index - 1] is '.' or '_' or '-' or '@'))
+        // Chrome/124.0.0.0 and v1.2.3.4 are versions: an address never follows a letter, '/', '.', '_', '-' or '@'.
+        if (index > 0 && (char.IsLetterOrDigit(text[index - 1]) || text[index - 1] is '.' or '_' or '-' or '@' or '/'))
         {
             return false;
         }
