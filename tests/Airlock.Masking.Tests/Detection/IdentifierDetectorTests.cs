@@ -36,10 +36,15 @@ public class IdentifierDetectorTests
     [InlineData("mobile 020 7946 0958", "020 7946 0958")]
     [InlineData("phone 4155552671", "4155552671")]
     [InlineData("tel +354 5551234", "+354 5551234")]
+    [InlineData("My number is (415) 555-2671.", "(415) 555-2671")]   // the North American shape needs no context
+    [InlineData("reached them at 415-555-2671", "415-555-2671")]
+    [InlineData("415.555.2671", "415.555.2671")]
     public void Phone_positives(string text, string expected) => Assert.Equal([expected], Scan.With(new PhoneDetector(), text));
 
     [Theory]
-    [InlineData("(415) 555-2671")]                 // national without context
+    [InlineData("(123) 555-2671")]                 // not a North American area code, and no context
+    [InlineData("ref 415-155-2671")]               // exchange starting with 1: not NANP, no context
+    [InlineData("415 555 2671")]                   // spaces: too common in ids to stand alone
     [InlineData("id 4155552671")]
     [InlineData("phone updated 2024-01-15")]       // date shape
     [InlineData("phone at 10:20:30")]

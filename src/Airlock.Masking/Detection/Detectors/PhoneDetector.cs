@@ -138,6 +138,15 @@ internal sealed class PhoneDetector : Detector
                 return true;
             }
 
+            // The North American shape (NANP: area code and exchange start with 2-9) is a phone number
+            // on its own: (415) 555-2671, 415-555-2671, 415.555.2671. Prose rarely names it ("my number is …").
+            if (!international && IsNanp(text, index, groupLengths[..count], separator, parenthesized))
+            {
+                start = from;
+                length = end - from;
+                return true;
+            }
+
             var shapeOk = international ? digits >= 8 : digits is >= 7 and <= 12 && (count > 1 || digits == 10);
             if (shapeOk && (context < 0 ? context = TextRules.HasContextBefore(text, from, Context) ? 1 : 0 : context) == 1)
             {
@@ -148,6 +157,22 @@ internal sealed class PhoneDetector : Detector
         }
 
         return false;
+    }
+
+    private static bool IsNanp(ReadOnlySpan<char> text, int index, ReadOnlySpan<byte> groups, char separator, bool parenthesized)
+    {
+        if (groups.Length != 3 || groups[0] != 3 || groups[1] != 3 || groups[2] != 4 || text[index] is '0' or '1')
+        {
+            return false;
+        }
+
+        var exchange = index + 3 + (parenthesized ? 1 : 0);
+        while (exchange < text.Length && !char.IsAsciiDigit(text[exchange]))
+        {
+            exchange++;
+        }
+
+        return exchange < text.Length && text[exchange] is not ('0' or '1') && (parenthesized || separator is '-' or '.');
     }
 
     /// <summary>Four dotted groups of one to three digits are an IPv4 address, not a phone number.</summary>
