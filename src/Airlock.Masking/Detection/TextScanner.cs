@@ -147,6 +147,17 @@ internal sealed class TextScanner
             var before = index > 0 ? text[index - 1] : ' ';
             var afterLetter = char.IsAsciiLetter(before);
             var next = runEnd;
+            if (afterLetter)
+            {
+                // Inside a word (a hex id, a hash, a UUID part) no number can start later in the same word
+                // either: every detector wants a word boundary or, for an IBAN, a country code that begins
+                // the word. Skip the whole word.
+                while (next < text.Length && char.IsAsciiLetterOrDigit(text[next]))
+                {
+                    next++;
+                }
+            }
+
             if (!afterLetter || (_anyAfterUpperLetter && char.IsAsciiLetterUpper(before)))
             {
                 var digits = -1;

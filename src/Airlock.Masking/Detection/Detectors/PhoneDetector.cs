@@ -46,6 +46,13 @@ internal sealed class PhoneDetector : Detector
             return false;
         }
 
+        // The ISO date that starts nearly every log line (2024-05-14) is never a phone number: say so
+        // before walking its groups.
+        if (!international && firstRun == 4 && index + 7 < text.Length && text[index + 4] == '-' && text[index + 7] == '-')
+        {
+            return false;
+        }
+
         var digits = 0;
         var groups = 0;
         var separator = '\0';
