@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text;
 using Airlock.Masking.Detection;
 using Airlock.Masking.Strategies;
@@ -27,6 +28,9 @@ public sealed class MaskingEngine
 
     private readonly TextScanner _scanner;
 
+    /// <summary>The profile's strategy for every known entity type, resolved once.</summary>
+    private readonly FrozenDictionary<string, MaskingStrategy> _strategies;
+
     public MaskingEngine(MaskingProfile profile)
         : this(profile, DetectorCatalog.All)
     {
@@ -36,6 +40,8 @@ public sealed class MaskingEngine
     {
         Profile = profile;
         _scanner = new TextScanner(detectors);
+        _strategies = EntityTypes.Defaults.Keys.Concat(profile.Strategies.Keys).Distinct(StringComparer.Ordinal)
+            .ToFrozenDictionary(e => e, profile.StrategyFor, StringComparer.Ordinal);
     }
 
     public MaskingProfile Profile { get; }
@@ -105,7 +111,8 @@ public sealed class MaskingEngine
         {
             var finding = findings[i];
             output.Append(text[position..finding.Start]);
-            StrategyWriter.Write(Profile.StrategyFor(finding.EntityType), finding.EntityType, text.Slice(finding.Start, finding.Length), Profile.Key, output);
+            var strategy = _strategies.TryGetValue(finding.EntityType, out var known) ? known : Profile.StrategyFor(finding.EntityType);
+            StrategyWriter.Write(strategy, finding.EntityType, text.Slice(finding.Start, finding.Length), Profile.Key, output);
             counts?.Add(finding);
             position = finding.End;
         }

@@ -29,6 +29,9 @@ internal sealed class TextScanner
     private readonly SearchValues<string>? _keywords;
     private readonly (string Keyword, Detector Detector)[] _keywordDetectors;
 
+    /// <summary>The keyword detectors by the lower-cased first letter of their keyword, so a hit tries only its own few.</summary>
+    private readonly Dictionary<char, (string Keyword, Detector Detector)[]> _keywordsByFirst;
+
     public TextScanner(IEnumerable<Detector> detectors)
     {
         var all = detectors.ToArray();
@@ -39,6 +42,7 @@ internal sealed class TextScanner
         _at = [.. all.Where(d => d.Trigger == DetectorTrigger.At)];
         _colon = [.. all.Where(d => d.Trigger == DetectorTrigger.Colon)];
         _keywordDetectors = [.. all.Where(d => d.Trigger == DetectorTrigger.Keyword).SelectMany(d => d.Keywords.Select(k => (k, d)))];
+        _keywordsByFirst = _keywordDetectors.GroupBy(k => char.ToLowerInvariant(k.Keyword[0])).ToDictionary(g => g.Key, g => g.ToArray());
         var keywords = _keywordDetectors.Select(k => k.Keyword).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         _keywords = keywords.Length == 0 ? null : SearchValues.Create(keywords, StringComparison.OrdinalIgnoreCase);
         MaxLength = all.Length == 0 ? 0 : all.Max(d => d.MaxLength);
@@ -82,7 +86,8 @@ internal sealed class TextScanner
 
             var index = offset + hit;
             var next = index + 1;
-            foreach (var (keyword, detector) in _keywordDetectors)
+            var candidates = _keywordsByFirst.TryGetValue(char.ToLowerInvariant(text[index]), out var byFirst) ? byFirst : [];
+            foreach (var (keyword, detector) in candidates)
             {
                 if (text[index..].StartsWith(keyword, StringComparison.OrdinalIgnoreCase)
                     && detector.TryMatch(text, index, out var start, out var length))
