@@ -78,6 +78,28 @@ public sealed class MaskingEngine
         return masked;
     }
 
+    /// <summary>
+    /// Masks <paramref name="text"/> into <paramref name="output"/>, appending. The hot-path form: with a
+    /// builder the caller reuses, masking allocates nothing per call but the masked values themselves.
+    /// Returns the number of values masked.
+    /// </summary>
+    public int Mask(ReadOnlySpan<char> text, StringBuilder output, MaskingCounts? counts = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var findings = Rent();
+        _scanner.Scan(text, findings);
+        var found = findings.Count;
+        if (found == 0)
+        {
+            output.Append(text);
+            return 0;
+        }
+
+        Apply(text, findings, 0, found, output, counts);
+        findings.Clear();
+        return found;
+    }
+
     /// <summary>Finds sensitive values without masking them: for reports and tests.</summary>
     public IReadOnlyList<Finding> Find(string text)
     {

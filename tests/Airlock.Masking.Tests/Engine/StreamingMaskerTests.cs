@@ -113,4 +113,16 @@ public sealed class StreamingMaskerTests
         Assert.DoesNotContain(body[..40], output.ToString(), StringComparison.Ordinal);
         Assert.EndsWith("\nafter\n", output.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Masking_into_a_buffer_appends_exactly_what_whole_text_masking_returns()
+    {
+        var input = SampleLog(2_000, seed: 5);
+        var buffer = new StringBuilder("prefix|");
+
+        var masked = _engine.Mask(input.AsSpan(), buffer);
+
+        Assert.Equal("prefix|" + _engine.Mask(input), buffer.ToString());
+        Assert.Equal(_engine.Find(input).Count, masked);
+    }
 }
