@@ -56,7 +56,7 @@ internal sealed class MaskingWorkload
     /// <summary>Input bytes and values one call of a benchmark method masks.</summary>
     public (long Bytes, long Values) WorkOf(string benchmarkMethod) => benchmarkMethod switch
     {
-        nameof(MaskingBenchmarks.MaskLog) or nameof(MaskingBenchmarks.StreamLog) => (LogBytes, LogLines.Count),
+        nameof(MaskingBenchmarks.MaskLog) or nameof(MaskingBenchmarks.MaskLogIntoBuffer) or nameof(MaskingBenchmarks.StreamLog) => (LogBytes, LogLines.Count),
         nameof(MaskingBenchmarks.MaskTable) => (TableBytes, TableValues),
         nameof(MaskingBenchmarks.MaskJson) => (Json.Length, 0),
         _ => (0, 0),
