@@ -13,22 +13,14 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/common.sh"
 project="$here/Airlock.Benchmarks/Airlock.Benchmarks.csproj"
 out="$here/out/masking"
-
-for tool in dotnet node npm; do
-  command -v "$tool" > /dev/null || { echo "masking-vs-redact-pii: '$tool' is not installed" >&2; exit 1; }
-done
 
 rm -rf "$out"
 mkdir -p "$out"
 
-echo "== machine"
-echo "cores: $(nproc); cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); dotnet $(dotnet --version); node $(node --version)"
-
-echo "== build (Release)"
-dotnet build -c Release -nologo -v quiet "$project"
-exe="$here/Airlock.Benchmarks/bin/Release/net10.0/Airlock.Benchmarks.dll"
+bench_prepare masking-vs-redact-pii dotnet node npm
 
 echo "== install redact-pii"
 (cd "$here/redact-pii" && npm ci --no-audit --no-fund --loglevel=error)

@@ -13,23 +13,15 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/common.sh"
 project="$here/Airlock.Benchmarks/Airlock.Benchmarks.csproj"
 out="$here/out"
 read -r -a counts <<< "${RULE_COUNTS:-10 1000 10000}"
 
-for tool in dotnet node npm; do
-  command -v "$tool" > /dev/null || { echo "policy-vs-cedar: '$tool' is not installed" >&2; exit 1; }
-done
-
 rm -rf "$out"
 mkdir -p "$out"
 
-echo "== machine"
-echo "cores: $(nproc); cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); dotnet $(dotnet --version); node $(node --version)"
-
-echo "== build (Release)"
-dotnet build -c Release -nologo -v quiet "$project"
-exe="$here/Airlock.Benchmarks/bin/Release/net10.0/Airlock.Benchmarks.dll"
+bench_prepare policy-vs-cedar dotnet node npm
 
 echo "== data sets: ${counts[*]} rules, written as YAML, loaded and translated to Cedar"
 dotnet "$exe" --emit-cedar "$out/cedar" "${counts[@]}"
