@@ -1,5 +1,4 @@
 using System.Text;
-using Airlock.Masking.Strategies;
 
 namespace Airlock.Masking;
 
@@ -37,9 +36,7 @@ public sealed class ColumnMasker
 
         if (Strategy is { } strategy)
         {
-            counts?.Add(EntityType!);
-            var output = new StringBuilder(value.Length + 8);
-            return StrategyWriter.Write(strategy, EntityType!, value, _engine.Profile.Key, output) ? output.ToString() : null;
+            return _engine.MaskWhole(EntityType!, strategy, value, counts);
         }
 
         var findings = MaskingEngine.Rent();
@@ -55,18 +52,4 @@ public sealed class ColumnMasker
         return masked.ToString();
     }
 
-    /// <summary>Finds what <see cref="Mask"/> would mask in a value, without masking it.</summary>
-    public bool HasFindings(ReadOnlySpan<char> value)
-    {
-        if (Strategy is not null)
-        {
-            return true;
-        }
-
-        var findings = MaskingEngine.Rent();
-        _engine.Scan(value, findings);
-        var found = findings.Count > 0;
-        findings.Clear();
-        return found;
-    }
 }

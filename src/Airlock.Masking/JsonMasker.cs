@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using Airlock.Masking.Columns;
-using Airlock.Masking.Strategies;
 
 namespace Airlock.Masking;
 
@@ -82,9 +81,7 @@ public static class JsonMasker
         string? masked;
         if (entity is not null)
         {
-            counts?.Add(entity);
-            var output = new System.Text.StringBuilder(value.Length + 8);
-            masked = StrategyWriter.Write(engine.Profile.StrategyFor(entity), entity, value, engine.Profile.Key, output) ? output.ToString() : null;
+            masked = engine.MaskWhole(entity, engine.StrategyFor(entity), value, counts);
         }
         else
         {

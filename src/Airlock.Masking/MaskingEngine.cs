@@ -119,11 +119,26 @@ public sealed class MaskingEngine
     public ColumnMasker ForColumn(string? columnName, MaskingStrategy? ruleStrategy = null, string? ruleEntityType = null)
     {
         var entity = ruleEntityType ?? (columnName is null ? null : Columns.SensitiveColumnNames.Classify(columnName[(columnName.LastIndexOf('.') + 1)..]));
-        var strategy = ruleStrategy ?? (entity is null ? null : Profile.StrategyFor(entity));
+        var strategy = ruleStrategy ?? (entity is null ? null : StrategyFor(entity));
         return new ColumnMasker(this, strategy is null ? null : entity ?? EntityTypes.Secret, strategy);
     }
 
     internal void Scan(ReadOnlySpan<char> text, List<Finding> findings) => _scanner.Scan(text, findings);
+
+    /// <summary>The strategy for an entity type under this engine's profile, resolved once at construction.</summary>
+    internal MaskingStrategy StrategyFor(string entityType) =>
+        _strategies.TryGetValue(entityType, out var known) ? known : Profile.StrategyFor(entityType);
+
+    /// <summary>
+    /// Masks a whole value as one entity (a sensitive column, a value under a sensitive JSON key) and counts
+    /// it. Null for <see cref="MaskingStrategy.Null"/>.
+    /// </summary>
+    internal string? MaskWhole(string entityType, MaskingStrategy strategy, ReadOnlySpan<char> value, MaskingCounts? counts)
+    {
+        counts?.Add(entityType);
+        var output = new StringBuilder(value.Length + 8);
+        return StrategyWriter.Write(strategy, entityType, value, Profile.Key, output) ? output.ToString() : null;
+    }
 
     /// <summary>Writes <paramref name="text"/> with findings [first, last) replaced; counts each.</summary>
     internal void Apply(ReadOnlySpan<char> text, List<Finding> findings, int first, int last, StringBuilder output, MaskingCounts? counts)
@@ -133,8 +148,7 @@ public sealed class MaskingEngine
         {
             var finding = findings[i];
             output.Append(text[position..finding.Start]);
-            var strategy = _strategies.TryGetValue(finding.EntityType, out var known) ? known : Profile.StrategyFor(finding.EntityType);
-            StrategyWriter.Write(strategy, finding.EntityType, text.Slice(finding.Start, finding.Length), Profile.Key, output);
+            StrategyWriter.Write(StrategyFor(finding.EntityType), finding.EntityType, text.Slice(finding.Start, finding.Length), Profile.Key, output);
             counts?.Add(finding);
             position = finding.End;
         }
