@@ -105,34 +105,6 @@ internal static unsafe class PgQuery
         });
     }
 
-    /// <summary>Statement boundaries as UTF-8 byte ranges, found by the parser.</summary>
-    public static IReadOnlyList<(int Location, int Length)>? Split(string sql)
-    {
-        EnsureAvailable();
-        return WithInput(sql, static input =>
-        {
-            var result = PgQueryNative.SplitWithParser((byte*)input);
-            try
-            {
-                if (result.Error is not null)
-                {
-                    return null;
-                }
-
-                var ranges = new (int, int)[result.NStmts];
-                for (var i = 0; i < result.NStmts; i++)
-                {
-                    ranges[i] = (result.Stmts[i]->StmtLocation, result.Stmts[i]->StmtLen);
-                }
-
-                return (IReadOnlyList<(int, int)>)ranges;
-            }
-            finally
-            {
-                PgQueryNative.FreeSplitResult(result);
-            }
-        });
-    }
 
     private static T WithInput<T>(string sql, Func<nint, T> call)
     {

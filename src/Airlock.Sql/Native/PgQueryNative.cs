@@ -47,22 +47,6 @@ internal static unsafe partial class PgQueryNative
     }
 
     [StructLayout(LayoutKind.Sequential)]
-    public struct PgQuerySplitStmt
-    {
-        public int StmtLocation;
-        public int StmtLen;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct PgQuerySplitResult
-    {
-        public PgQuerySplitStmt** Stmts;
-        public int NStmts;
-        public byte* StderrBuffer;
-        public PgQueryError* Error;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
     public struct PgQueryProtobuf
     {
         public nuint Len;
@@ -101,9 +85,4 @@ internal static unsafe partial class PgQueryNative
     [LibraryImport(Library, EntryPoint = "pg_query_free_normalize_result")]
     public static partial void FreeNormalizeResult(PgQueryNormalizeResult result);
 
-    [LibraryImport(Library, EntryPoint = "pg_query_split_with_parser")]
-    public static partial PgQuerySplitResult SplitWithParser(byte* input);
-
-    [LibraryImport(Library, EntryPoint = "pg_query_free_split_result")]
-    public static partial void FreeSplitResult(PgQuerySplitResult result);
 }
