@@ -1,0 +1,23 @@
+namespace Airlock.Store;
+
+/// <summary>Approval requests (for one action, or for a time-boxed grant) and the votes on them.</summary>
+public interface IApprovalStore
+{
+    ValueTask CreateAsync(ApprovalRequestRecord request, CancellationToken cancellationToken = default);
+
+    ValueTask<ApprovalRequestRecord?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Requests in a state (or all), newest first.</summary>
+    ValueTask<IReadOnlyList<ApprovalRequestRecord>> ListAsync(string? state = null, int limit = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves a request from <paramref name="expectedState"/> to <paramref name="newState"/> atomically.
+    /// Returns false when the request is no longer in the expected state (someone else decided first).
+    /// </summary>
+    ValueTask<bool> TransitionAsync(string id, string expectedState, string newState, DateTimeOffset at, string? by, string? comment, CancellationToken cancellationToken = default);
+
+    /// <summary>Records one approver's vote; a second vote by the same approver on the same request is refused (false).</summary>
+    ValueTask<bool> AddVoteAsync(ApprovalVoteRecord vote, CancellationToken cancellationToken = default);
+
+    ValueTask<IReadOnlyList<ApprovalVoteRecord>> ListVotesAsync(string requestId, CancellationToken cancellationToken = default);
+}

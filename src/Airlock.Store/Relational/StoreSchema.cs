@@ -1,0 +1,133 @@
+namespace Airlock.Store.Relational;
+
+/// <summary>
+/// The schema, version by version, written once for both backends. SQLite accepts PostgreSQL's type names
+/// (bigint has integer affinity, text has text affinity); the few real differences are placeholders:
+/// <c>{rowid}</c> (SQLite's INTEGER PRIMARY KEY is the row id, which makes appends cheaper), <c>{blob}</c> and
+/// <c>{zero_hash}</c>. Released versions are never edited: add a new one.
+/// </summary>
+internal static class StoreSchema
+{
+    public static IReadOnlyList<StoreMigration> For(StoreKind kind)
+    {
+        var (rowid, blob, zeroHash) = kind == StoreKind.Sqlite
+            ? ("INTEGER PRIMARY KEY", "BLOB", "zeroblob(32)")
+            : ("bigint PRIMARY KEY", "bytea", "decode(repeat('00', 32), 'hex')");
+        return [.. Versions.Select(m => m with { Sql = m.Sql.Replace("{rowid}", rowid, StringComparison.Ordinal).Replace("{blob}", blob, StringComparison.Ordinal).Replace("{zero_hash}", zeroHash, StringComparison.Ordinal) })];
+    }
+
+    private static IReadOnlyList<StoreMigration> Versions { get; } =
+    [
+        new(1, "audit trail and gateway state", """
+            CREATE TABLE audit_events (
+                seq         {rowid},
+                time        bigint NOT NULL,
+                kind        text NOT NULL,
+                user_name   text,
+                resource    text,
+                decision    text,
+                session_id  text,
+                body        {blob} NOT NULL,
+                hash        {blob} NOT NULL
+            );
+            CREATE INDEX audit_events_time ON audit_events (time);
+            CREATE INDEX audit_events_user ON audit_events (user_name, seq);
+            CREATE INDEX audit_events_resource ON audit_events (resource, seq);
+
+            CREATE TABLE audit_checkpoints (
+                id          {rowid},
+                seq         bigint NOT NULL,
+                head_hash   {blob} NOT NULL,
+                time        bigint NOT NULL,
+                key_id      text NOT NULL,
+                signature   {blob} NOT NULL
+            );
+
+            CREATE TABLE audit_head (
+                id              integer PRIMARY KEY CHECK (id = 1),
+                seq             bigint NOT NULL,
+                hash            {blob} NOT NULL,
+                checkpoint_id   bigint NOT NULL,
+                checkpoint_seq  bigint NOT NULL,
+                checkpoint_time bigint NOT NULL
+            );
+            INSERT INTO audit_head VALUES (1, 0, {zero_hash}, 0, 0, 0);
+
+            CREATE TABLE sessions (
+                id                text PRIMARY KEY,
+                user_name         text NOT NULL,
+                resource          text NOT NULL,
+                client_address    text,
+                application       text,
+                instance          text NOT NULL,
+                started_at        bigint NOT NULL,
+                ended_at          bigint,
+                end_reason        text,
+                kill_requested_at bigint,
+                kill_requested_by text
+            );
+            CREATE INDEX sessions_open ON sessions (ended_at, started_at);
+
+            CREATE TABLE approval_requests (
+                id              text PRIMARY KEY,
+                kind            text NOT NULL,
+                requester       text NOT NULL,
+                resource        text NOT NULL,
+                action_digest   text,
+                action_summary  text,
+                grant_name      text,
+                reason          text,
+                rule            text NOT NULL,
+                policy_revision text NOT NULL,
+                state           text NOT NULL,
+                created_at      bigint NOT NULL,
+                expires_at      bigint NOT NULL,
+                decided_at      bigint,
+                decided_by      text,
+                comment         text
+            );
+            CREATE INDEX approval_requests_state ON approval_requests (state, created_at);
+
+            CREATE TABLE approval_votes (
+                request_id  text NOT NULL REFERENCES approval_requests (id),
+                approver    text NOT NULL,
+                verdict     text NOT NULL,
+                comment     text,
+                at          bigint NOT NULL,
+                PRIMARY KEY (request_id, approver)
+            );
+
+            CREATE TABLE grants (
+                id           text PRIMARY KEY,
+                user_name    text NOT NULL,
+                grant_name   text NOT NULL,
+                resource     text,
+                approval_id  text,
+                valid_from   bigint NOT NULL,
+                valid_until  bigint NOT NULL,
+                revoked_at   bigint,
+                revoked_by   text
+            );
+            CREATE INDEX grants_user ON grants (user_name, valid_until);
+
+            CREATE TABLE api_tokens (
+                id          text PRIMARY KEY,
+                name        text NOT NULL,
+                user_name   text NOT NULL,
+                hash        {blob} NOT NULL UNIQUE,
+                scopes      text NOT NULL,
+                created_at  bigint NOT NULL,
+                expires_at  bigint,
+                revoked_at  bigint
+            );
+
+            CREATE TABLE policy_revisions (
+                revision    text PRIMARY KEY,
+                git_commit  text,
+                source      text NOT NULL,
+                loaded_at   bigint NOT NULL,
+                files       {blob} NOT NULL
+            );
+            """),
+    ];
+}

@@ -1,0 +1,16 @@
+namespace Airlock.Store;
+
+/// <summary>
+/// Stable error ids for the store. An id never changes meaning once published; docs/audit.md lists them.
+/// </summary>
+public static class StoreErrors
+{
+    public const string BadLocation = "AL0701";
+    public const string CannotOpen = "AL0702";
+    public const string ReadOnly = "AL0703";
+    public const string Full = "AL0704";
+    public const string SchemaTooNew = "AL0705";
+    public const string IoError = "AL0706";
+    public const string Unavailable = "AL0707";
+    public const string Conflict = "AL0708";
+}

@@ -1,0 +1,15 @@
+namespace Airlock.Store;
+
+/// <summary>How to open a store.</summary>
+public sealed record StoreOptions
+{
+    public required StoreLocation Location { get; init; }
+
+    public AuditDurability Durability { get; init; } = AuditDurability.Crash;
+
+    /// <summary>Opens without migrating or writing, for verify, search and export of a store in use or on read-only media.</summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>In <see cref="AuditDurability.Crash"/> mode, how often the log is fsynced (the power-loss window).</summary>
+    public TimeSpan CrashFlushInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+}

@@ -1,0 +1,14 @@
+namespace Airlock.Store;
+
+/// <summary>API tokens, stored only as a hash: the token itself is shown once, at creation, and never kept.</summary>
+public interface IApiTokenStore
+{
+    ValueTask CreateAsync(ApiTokenRecord token, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds a token by the SHA-256 of its secret (see <see cref="ApiTokenHash"/>).</summary>
+    ValueTask<ApiTokenRecord?> FindByHashAsync(byte[] hash, CancellationToken cancellationToken = default);
+
+    ValueTask<IReadOnlyList<ApiTokenRecord>> ListAsync(string? user = null, CancellationToken cancellationToken = default);
+
+    ValueTask<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
+}
