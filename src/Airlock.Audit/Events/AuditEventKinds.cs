@@ -1,0 +1,28 @@
+namespace Airlock.Audit;
+
+/// <summary>The kinds of audit event. Stable names: SIEM rules match on them (docs/audit.md).</summary>
+public static class AuditEventKinds
+{
+    public const string SessionStart = "session.start";
+    public const string SessionEnd = "session.end";
+
+    /// <summary>Written before an allowed action is forwarded (write-ahead).</summary>
+    public const string ActionIntent = "action.intent";
+
+    /// <summary>Written after the action: rows, masking counts, duration, outcome. Refers to its intent.</summary>
+    public const string ActionOutcome = "action.outcome";
+
+    /// <summary>An action that was not forwarded: denied by policy, or held for review.</summary>
+    public const string ActionBlocked = "action.blocked";
+
+    public const string ApprovalRequested = "approval.requested";
+    public const string ApprovalApproved = "approval.approved";
+    public const string ApprovalDenied = "approval.denied";
+    public const string ApprovalExpired = "approval.expired";
+    public const string GrantCreated = "grant.created";
+    public const string GrantRevoked = "grant.revoked";
+    public const string PolicyLoaded = "policy.loaded";
+    public const string PolicyRejected = "policy.rejected";
+    public const string AuthFailed = "auth.failed";
+    public const string Admin = "admin.action";
+}

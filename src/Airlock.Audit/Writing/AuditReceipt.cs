@@ -1,0 +1,5 @@
+namespace Airlock.Audit;
+
+/// <summary>What an acknowledged append returns: the event is durable as the store's mode promises.</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
+public readonly record struct AuditReceipt(long Seq, Guid Id, DateTimeOffset Time);
