@@ -28,6 +28,7 @@ public sealed class AuditTrail : IAsyncDisposable
     private readonly AuditChain _chain = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _checkpointLoop;
+    private readonly DateTimeOffset _startedAt;
     private List<PendingAppend> _queue = [];
     private volatile AuditUnavailableException? _lastFailure;
 
@@ -44,6 +45,7 @@ public sealed class AuditTrail : IAsyncDisposable
         _options = options ?? new AuditTrailOptions();
         _time = time ?? TimeProvider.System;
         _redactor = new AuditRedactor(masking ?? new MaskingEngine(MaskingProfile.Default()));
+        _startedAt = _time.GetUtcNow();
         _checkpointLoop = signingKey is null ? Task.CompletedTask : Task.Run(CheckpointLoopAsync);
     }
 
@@ -230,9 +232,11 @@ public sealed class AuditTrail : IAsyncDisposable
                 return null;
             }
 
+            // The interval runs from the last checkpoint, or from this trail's start if the store has none yet.
+            var since = head.CheckpointId == 0 ? trail._startedAt : UnixMicros.ToTime(head.CheckpointTimeMicros);
             var due = forceCheckpoint
                 || seq - head.CheckpointSeq >= trail._options.CheckpointEveryEvents
-                || now - UnixMicros.ToTime(head.CheckpointTimeMicros) >= trail._options.CheckpointInterval;
+                || now - since >= trail._options.CheckpointInterval;
             return due ? trail._key.SignCheckpoint(head.CheckpointId + 1, seq, previous, UnixMicros.From(now)) : null;
         }
 
