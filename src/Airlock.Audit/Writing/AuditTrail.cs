@@ -56,8 +56,8 @@ public sealed class AuditTrail : IAsyncDisposable
 
     /// <summary>
     /// Records an event and returns once it is durable as <see cref="IAirlockStore.Durability"/> promises.
-    /// Throws <see cref="AuditUnavailableException"/> when it could not be recorded: the caller must not
-    /// go on with the action.
+    /// Throws <see cref="AuditUnavailableException"/> when it could not be recorded and the trail is
+    /// required (the default): the caller must not go on with the action.
     /// </summary>
     public async ValueTask<AuditReceipt> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
@@ -82,7 +82,7 @@ public sealed class AuditTrail : IAsyncDisposable
             _writer.Release();
         }
 
-        return pending.Receipt();
+        return pending.Failed && !_options.Required ? default : pending.Receipt();
     }
 
     /// <summary>Signs the current head now, if it is not signed yet.</summary>

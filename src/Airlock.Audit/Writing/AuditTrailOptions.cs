@@ -8,6 +8,14 @@ public sealed record AuditTrailOptions
     /// <summary>…or after this long, if there are events not yet covered.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// <c>audit.required</c>, true by default: an event that cannot be recorded fails its append with
+    /// <see cref="AuditUnavailableException"/>, so the action is refused rather than run unrecorded. When false,
+    /// the append returns an unrecorded receipt (<see cref="AuditReceipt.Recorded"/> false), the action goes on,
+    /// and <see cref="AuditTrail.LastFailure"/> reports the outage.
+    /// </summary>
+    public bool Required { get; init; } = true;
+
     /// <summary>The most events one append transaction carries; more wait for the next.</summary>
     public int MaxBatch { get; init; } = 2048;
 }

@@ -10,6 +10,8 @@ internal sealed class PendingAppend(AuditEvent auditEvent)
 
     public bool Done { get; private set; }
 
+    public bool Failed => _failure is not null;
+
     public void Assign(long seq, Guid id, DateTimeOffset time) => _receipt = new AuditReceipt(seq, id, time);
 
     public void Complete() => Done = true;

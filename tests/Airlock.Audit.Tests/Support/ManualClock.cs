@@ -1,0 +1,11 @@
+namespace Airlock.Audit.Tests.Support;
+
+/// <summary>A clock the test moves by hand (timers still run on real time).</summary>
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}
