@@ -5,7 +5,7 @@
 set -uo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/scripts/prereqs.sh"
 require_dotnet
-ensure_apt "${runtime_packages[@]}"
+ensure_apt "${runtime_packages[@]}" "${test_packages[@]}"
 
 cd "$airlock_root"
 log="$(mktemp)"

@@ -47,3 +47,7 @@ ensure_apt() {
 # The packages Airlock itself needs at run time: IANA time zones for policy schedules, git for bundle
 # revisions, and PostgreSQL's own parser (libpg_query) for understanding SQL.
 runtime_packages=(tzdata git libpg-query-dev)
+
+# What the test suite adds: a real PostgreSQL 15 server (tests initdb their own throwaway clusters in
+# /usr/lib/postgresql/15/bin, never a shared one) for the PostgreSQL store and the gateway.
+test_packages=(postgresql-15)
