@@ -1,3 +1,3 @@
 using Airlock.Cli;
 
-return AirlockCli.Run(args, Console.Out, Console.Error);
+return await AirlockCli.RunAsync(args, Console.Out, Console.Error);

@@ -19,6 +19,18 @@ public sealed class CliHelpTests
     }
 
     [Fact]
+    public void Audit_help_lists_its_commands()
+    {
+        var audit = CliRunner.Run("audit", "--help");
+
+        Assert.Equal(0, audit.ExitCode);
+        foreach (var command in new[] { "verify", "tail", "search", "export", "keygen", "public-key" })
+        {
+            Assert.Contains(command, audit.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void An_unknown_command_is_a_usage_error()
     {
         var result = CliRunner.Run("polcy");
