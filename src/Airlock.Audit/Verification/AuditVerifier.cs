@@ -29,7 +29,8 @@ public static class AuditVerifier
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(keys);
         var clock = Stopwatch.StartNew();
-        var keysById = keys.ToDictionary(k => k.KeyId, StringComparer.Ordinal);
+        // The same key may be given twice (its private and its public file): one entry per key id.
+        var keysById = keys.DistinctBy(k => k.KeyId, StringComparer.Ordinal).ToDictionary(k => k.KeyId, StringComparer.Ordinal);
         var state = new State(keysById);
         using var chain = new AuditChain();
         var previous = new byte[AuditChainHead.HashLength];
@@ -116,6 +117,11 @@ public static class AuditVerifier
         if (head.Seq > state.LastSeq)
         {
             return state.Fail(AuditErrors.Truncated, state.LastSeq + 1, $"the store's head says the trail reached event {head.Seq}, but it ends at {state.LastSeq}: events were deleted from the end", clock);
+        }
+
+        if (head.CheckpointId > state.LastCheckpointId)
+        {
+            return state.Fail(AuditErrors.MissingCheckpoint, head.CheckpointSeq, $"the store's head records checkpoint {head.CheckpointId} (event {head.CheckpointSeq}), but the last checkpoint is {state.LastCheckpointId}: checkpoints were deleted from the end", clock);
         }
 
         progress?.Report(state.Events);

@@ -222,6 +222,21 @@ public abstract class TamperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deleted_last_checkpoint_is_caught_by_the_head_row()
+    {
+        await _harness.ExecuteAsync("DELETE FROM audit_checkpoints WHERE id = 4");
+        await AssertCaughtAsync(AuditErrors.MissingCheckpoint, 40, "checkpoints were deleted from the end");
+    }
+
+    [Fact]
+    public async Task The_same_public_key_given_twice_is_one_key()
+    {
+        await using var store = await _harness.OpenAsync(readOnly: true);
+        var result = await AuditVerifier.VerifyAsync(store.Audit, [_key.PublicKey, AuditVerifyingKey.FromPem(_key.ExportPublicKeyPem(), "copy")]);
+        Assert.True(result.Ok, result.Problem?.ToString());
+    }
+
+    [Fact]
     public async Task Appends_after_verify_continue_the_same_chain()
     {
         await using (var store = await _harness.OpenAsync())
