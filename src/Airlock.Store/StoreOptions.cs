@@ -12,4 +12,11 @@ public sealed record StoreOptions
 
     /// <summary>In <see cref="AuditDurability.Crash"/> mode, how often the log is fsynced (the power-loss window).</summary>
     public TimeSpan CrashFlushInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// SQLite only: <c>PRAGMA max_page_count</c> for every connection the store opens. SQLite keeps this limit per
+    /// connection, not in the file, so only the store can set it; the tests use it to make a real SQLITE_FULL
+    /// without filling a disk.
+    /// </summary>
+    internal long? SqliteMaxPageCount { get; init; }
 }

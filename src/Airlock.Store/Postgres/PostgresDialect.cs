@@ -103,7 +103,8 @@ internal sealed class PostgresDialect : StoreDialect
         PostgresException { SqlState: "53100" } e => new(StoreErrors.Full, $"the store {Description} is full: the server's disk has no space left ({e.MessageText})", e),
         PostgresException { SqlState: "25006" } e => new(StoreErrors.ReadOnly, $"the store {Description} is read-only ({e.MessageText}); is this a standby, or default_transaction_read_only set?", e),
         PostgresException { SqlState: "42501" } e => new(StoreErrors.ReadOnly, $"the store {Description} refused a write: permission denied ({e.MessageText})", e),
-        PostgresException { SqlState: "23505" } e => new(StoreErrors.Conflict, $"the store {Description} refused a write that conflicts with existing data ({e.ConstraintName})", e),
+        // Class 23, integrity constraint violation: unique, foreign key, not null, check (as SQLITE_CONSTRAINT on SQLite).
+        PostgresException e when e.SqlState.StartsWith("23", StringComparison.Ordinal) => new(StoreErrors.Conflict, $"the store {Description} refused a write that conflicts with existing data ({e.ConstraintName ?? e.MessageText})", e),
         PostgresException { SqlState: "28P01" or "28000" } e => new(StoreErrors.CannotOpen, $"the store {Description} refused the login ({e.MessageText})", e),
         PostgresException { SqlState: "3D000" } e => new(StoreErrors.CannotOpen, $"the store {Description} does not exist ({e.MessageText})", e),
         PostgresException e => new(StoreErrors.Unavailable, $"the store {Description} failed: {e.SqlState} {e.MessageText}", e),

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 
 namespace Airlock.Store.Relational;
@@ -19,6 +20,20 @@ internal static class Db
         parameter.ParameterName = name;
         parameter.Value = value ?? DBNull.Value;
         command.Parameters.Add(parameter);
+        return command;
+    }
+
+    // Typed overloads: a null sent without a type is "unknown" to PostgreSQL, which then cannot type a parameter
+    // that only appears in "@p IS NULL OR column = @p" (42P08). Strings and integers keep their type when null.
+    public static DbCommand With(this DbCommand command, string name, string? value) => command.With(name, (object?)value).Typed(DbType.String);
+
+    public static DbCommand With(this DbCommand command, string name, long? value) => command.With(name, (object?)value).Typed(DbType.Int64);
+
+    public static DbCommand With(this DbCommand command, string name, int? value) => command.With(name, (object?)value).Typed(DbType.Int32);
+
+    private static DbCommand Typed(this DbCommand command, DbType type)
+    {
+        command.Parameters[^1].DbType = type;
         return command;
     }
 

@@ -229,9 +229,11 @@ internal sealed class RelationalAuditLog : IAuditLog, IAsyncDisposable
         {
             if (kind.EndsWith('.'))
             {
-                // A prefix: a range keeps it exact without LIKE's wildcard and escaping rules.
-                where.Append(" AND kind >= @kind AND kind < @kindEnd");
-                command.With("@kind", kind).With("@kindEnd", kind[..^1] + "/");
+                // A prefix: equality of the leading characters is exact under any deterministic collation, without
+                // LIKE's wildcard and escaping rules. (A range, kind >= 'action.' AND kind < 'action/', is not: under a
+                // linguistic collation such as ICU en-US, 'ACTION.intent' sorts inside it.)
+                where.Append(" AND substr(kind, 1, @kindLength) = @kind");
+                command.With("@kind", kind).With("@kindLength", kind.EnumerateRunes().Count());
             }
             else
             {

@@ -10,6 +10,7 @@ internal sealed class RelationalStore : IAirlockStore
 {
     private readonly StoreDialect _dialect;
     private readonly RelationalAuditLog _audit;
+    private int _disposed;
 
     private RelationalStore(StoreDialect dialect, StoreOptions options, int schemaVersion)
     {
@@ -67,6 +68,11 @@ internal sealed class RelationalStore : IAirlockStore
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _audit.DisposeAsync().ConfigureAwait(false);
         await _dialect.DisposeAsync().ConfigureAwait(false);
     }

@@ -87,6 +87,11 @@ internal sealed class SqliteDialect : StoreDialect
             var pragmas = _options.ReadOnly
                 ? "PRAGMA query_only = ON;"
                 : $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {(_options.Durability == AuditDurability.Power ? "FULL" : "NORMAL")}; PRAGMA foreign_keys = ON;";
+            if (_options.SqliteMaxPageCount is { } maxPages)
+            {
+                pragmas += $" PRAGMA max_page_count = {maxPages};";
+            }
+
             await using var command = Db.Command(connection, pragmas);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
