@@ -19,4 +19,5 @@ public static class AuditErrors
     public const string UnreadableEvent = "AL0728";
     public const string UnknownKey = "AL0729";
     public const string MissingCheckpoint = "AL0730";
+    public const string HeadMissing = "AL0731";
 }

@@ -13,4 +13,5 @@ public static class StoreErrors
     public const string IoError = "AL0706";
     public const string Unavailable = "AL0707";
     public const string Conflict = "AL0708";
+    public const string AuditHeadMissing = "AL0709";
 }

@@ -15,7 +15,8 @@ namespace Airlock.Audit;
 /// <item>a rewritten tail: a checkpoint's signed head hash differs from the chain (AL0726);</item>
 /// <item>truncation: a checkpoint, or the head row, names an event past the end of the trail (AL0724);</item>
 /// <item>a forged checkpoint: its signature does not verify with the given public key (AL0725), or it names an unknown key (AL0729);</item>
-/// <item>a deleted checkpoint: a gap in checkpoint ids (AL0730).</item>
+/// <item>a deleted checkpoint: a gap in checkpoint ids, or fewer than the head row records (AL0730);</item>
+/// <item>a deleted head row (AL0731).</item>
 /// </list>
 /// </summary>
 public static class AuditVerifier
@@ -113,7 +114,16 @@ public static class AuditVerifier
             }
         }
 
-        var head = await log.ReadHeadAsync(cancellationToken);
+        AuditChainHead head;
+        try
+        {
+            head = await log.ReadHeadAsync(cancellationToken);
+        }
+        catch (StoreException ex) when (ex.ErrorId == StoreErrors.AuditHeadMissing)
+        {
+            return state.Fail(AuditErrors.HeadMissing, state.LastSeq, "the store's audit head row was deleted: the store was edited by hand", clock);
+        }
+
         if (head.Seq > state.LastSeq)
         {
             return state.Fail(AuditErrors.Truncated, state.LastSeq + 1, $"the store's head says the trail reached event {head.Seq}, but it ends at {state.LastSeq}: events were deleted from the end", clock);

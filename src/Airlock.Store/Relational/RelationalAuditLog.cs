@@ -201,7 +201,7 @@ internal sealed class RelationalAuditLog : IAuditLog, IAsyncDisposable
         {
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new StoreException(StoreErrors.IoError, "the audit head row is missing: the store was edited by hand; run `airlock audit verify`");
+                throw new StoreException(StoreErrors.AuditHeadMissing, "the audit head row is missing: the store was edited by hand; run `airlock audit verify`");
             }
 
             return new AuditChainHead(reader.GetInt64(0), reader.Bytes(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));

@@ -229,6 +229,13 @@ public abstract class TamperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deleted_head_row_is_caught()
+    {
+        await _harness.ExecuteAsync("DELETE FROM audit_head");
+        await AssertCaughtAsync(AuditErrors.HeadMissing, Events);
+    }
+
+    [Fact]
     public async Task The_same_public_key_given_twice_is_one_key()
     {
         await using var store = await _harness.OpenAsync(readOnly: true);
