@@ -28,6 +28,42 @@ public sealed partial class PolicySnapshot
     }
 
     /// <summary>
+    /// Whether every rule that could let this principal do anything to this resource besides reading is
+    /// absent: then the gateway runs the session in PostgreSQL's read-only transaction mode, so that even a
+    /// statement the parser misjudged cannot write. Conservative: a rule counts whatever its conditions
+    /// (schedule, grant, tables), so a session that might write on some condition is not made read-only.
+    /// </summary>
+    public bool AllowsOnlyReads(ResolvedPrincipal principal, string resource)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        if (!_resources.TryGetValue(resource, out var entry))
+        {
+            return true;
+        }
+
+        for (var slot = 0; slot < entry.BySlot.Length; slot++)
+        {
+            // Reads, transaction control and session settings do not write (switching read-only off is
+            // flagged by the SQL engine and refused separately).
+            if (TargetOfSlot(slot) != TargetType.Sql || (Airlock.Sql.StatementKind)slot is Airlock.Sql.StatementKind.Read
+                or Airlock.Sql.StatementKind.Transaction or Airlock.Sql.StatementKind.Session)
+            {
+                continue;
+            }
+
+            foreach (var rule in entry.BySlot[slot])
+            {
+                if (rule.Effect != RuleEffect.Deny && rule.MatchesPrincipal(principal))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Whether <paramref name="approver"/> may approve a request made by <paramref name="requester"/>
     /// under <paramref name="requirement"/>. Nobody approves their own request, whatever their groups.
     /// </summary>
