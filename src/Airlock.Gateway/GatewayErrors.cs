@@ -1,0 +1,43 @@
+namespace Airlock.Gateway;
+
+/// <summary>
+/// The stable error ids of the gateway host (AL08xx). An id never changes meaning once published;
+/// docs/gateway.md lists each one, and a test makes each configuration id fire.
+/// </summary>
+public static class GatewayErrors
+{
+    // AL080x: the configuration file.
+    public const string ConfigUnreadable = "AL0801";
+    public const string ConfigYamlSyntax = "AL0802";
+    public const string UnknownKey = "AL0803";
+    public const string InvalidValue = "AL0804";
+    public const string MissingKey = "AL0805";
+    public const string LiteralSecret = "AL0806";
+    public const string SecretUnresolved = "AL0807";
+
+    // AL081x: the policy host.
+    public const string NoUsablePolicy = "AL0810";
+    public const string LastGoodUnusable = "AL0811";
+
+    // AL082x: the demo database.
+    public const string DemoBinariesMissing = "AL0820";
+    public const string DemoDirectoryInUse = "AL0821";
+    public const string DemoServerFailed = "AL0822";
+
+    /// <summary>Every id with a one-line title, for documentation and for the test that proves each config id fires.</summary>
+    public static IReadOnlyDictionary<string, string> Titles { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [ConfigUnreadable] = "the configuration file cannot be read",
+        [ConfigYamlSyntax] = "YAML syntax error in the configuration file",
+        [UnknownKey] = "unknown configuration key",
+        [InvalidValue] = "a configuration value has the wrong type or is not allowed",
+        [MissingKey] = "a required configuration key is missing",
+        [LiteralSecret] = "a secret written literally where env:NAME or file:PATH is required",
+        [SecretUnresolved] = "a secret reference names an unset environment variable or an unreadable file",
+        [NoUsablePolicy] = "the policy bundle does not load and the store holds no last good revision",
+        [LastGoodUnusable] = "the last good policy revision from the store does not load either",
+        [DemoBinariesMissing] = "the PostgreSQL 15 server binaries for the demo database are missing",
+        [DemoDirectoryInUse] = "the demo directory already holds a database cluster",
+        [DemoServerFailed] = "the demo database server could not be created, started or loaded",
+    };
+}
