@@ -1,0 +1,21 @@
+namespace Airlock.Pipeline;
+
+/// <summary>Why a session ended early, and how to tell the client (the adapter maps <see cref="Code"/> to its protocol).</summary>
+public sealed record SessionEnd(SessionEndCode Code, string Message)
+{
+    public static SessionEnd Killed(string by) => new(SessionEndCode.Killed, $"terminating connection: the session was ended by {by}");
+
+    public static SessionEnd MaxDuration(TimeSpan max) => new(SessionEndCode.MaxDuration, $"terminating connection: the session reached its maximum duration of {max} set by policy");
+
+    public static SessionEnd Idle(TimeSpan idle) => new(SessionEndCode.Idle, $"terminating connection: the session was idle longer than {idle} allowed by policy");
+
+    public static SessionEnd Shutdown { get; } = new(SessionEndCode.Shutdown, "terminating connection: the gateway is shutting down");
+}
+
+public enum SessionEndCode
+{
+    Killed,
+    MaxDuration,
+    Idle,
+    Shutdown,
+}

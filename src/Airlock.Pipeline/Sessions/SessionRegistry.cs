@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using Airlock.Audit;
+using Airlock.Policy.Evaluation;
+using Airlock.Store;
+
+namespace Airlock.Pipeline;
+
+/// <summary>
+/// The open sessions of this gateway instance. Records each session in the store (so any instance can
+/// list it) and in the audit trail, enforces the policy's duration and idle limits once a second, and
+/// ends sessions killed through the admin API — here, or through the store from another instance.
+/// </summary>
+public sealed class SessionRegistry : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, GatewaySession> _sessions = new(StringComparer.Ordinal);
+    private readonly IAirlockStore _store;
+    private readonly AuditTrail _audit;
+    private readonly Func<PolicySnapshot> _policy;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _watch;
+
+    public SessionRegistry(string instance, IAirlockStore store, AuditTrail audit, Func<PolicySnapshot> policy, TimeProvider time, TimeSpan? checkEvery = null)
+    {
+        Instance = instance;
+        _store = store;
+        _audit = audit;
+        _policy = policy;
+        _time = time;
+        _watch = Task.Run(() => WatchAsync(checkEvery ?? TimeSpan.FromSeconds(1)));
+    }
+
+    public string Instance { get; }
+
+    public IReadOnlyCollection<GatewaySession> Open => [.. _sessions.Values];
+
+    /// <summary>Registers a new session, records it, and writes <c>session.start</c> (write-ahead: before any statement).</summary>
+    public async ValueTask<GatewaySession> StartAsync(GatewayUser user, string resource, string? client, string? application, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var session = new GatewaySession(NewId(), user, resource, client, application, _time.GetUtcNow());
+        await _audit.AppendAsync(
+            new AuditEvent
+            {
+                Kind = AuditEventKinds.SessionStart,
+                SessionId = session.Id,
+                User = user.Name,
+                Groups = [.. session.PrincipalFor(_policy()).Groups],
+                Mfa = user.Mfa,
+                Resource = resource,
+                Client = client,
+                Detail = application is null ? null : new Dictionary<string, string>(StringComparer.Ordinal) { ["application"] = application, ["instance"] = Instance },
+            },
+            cancellationToken);
+        await _store.Sessions.StartAsync(
+            new SessionRecord { Id = session.Id, User = user.Name, Resource = resource, ClientAddress = client, Application = application, Instance = Instance, StartedAt = session.StartedAt },
+            cancellationToken);
+        _sessions[session.Id] = session;
+        return session;
+    }
+
+    /// <summary>Closes a session's records. Safe to call once per session, whatever ended it.</summary>
+    public async ValueTask EndAsync(GatewaySession session, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (!_sessions.TryRemove(session.Id, out _))
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        try
+        {
+            await _store.Sessions.EndAsync(session.Id, now, reason);
+            await _audit.AppendAsync(new AuditEvent
+            {
+                Kind = AuditEventKinds.SessionEnd,
+                SessionId = session.Id,
+                User = session.User.Name,
+                Resource = session.Resource,
+                Client = session.Client,
+                DurationMicros = (long)(now - session.StartedAt).TotalMicroseconds,
+                Outcome = reason,
+                Detail = new Dictionary<string, string>(StringComparer.Ordinal) { ["statements"] = session.Statements.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            });
+        }
+        catch (Exception ex) when (ex is StoreException or AuditUnavailableException)
+        {
+            // The session is over either way; the outage is reported by the trail's health.
+        }
+    }
+
+    /// <summary>Kills a session of this instance now, or asks its instance to through the store. False when no such open session.</summary>
+    public async ValueTask<bool> KillAsync(string sessionId, string by, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var requested = await _store.Sessions.RequestKillAsync(sessionId, now, by, cancellationToken);
+        var local = _sessions.TryGetValue(sessionId, out var session) && session.End(SessionEnd.Killed(by));
+        if (requested || local)
+        {
+            await _audit.AppendAsync(
+                new AuditEvent { Kind = AuditEventKinds.Admin, User = by, SessionId = sessionId, Detail = new Dictionary<string, string>(StringComparer.Ordinal) { ["action"] = "session.kill" } },
+                cancellationToken);
+        }
+
+        return requested || local;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+#pragma warning disable VSTHRD003 // Our own loop, started in the constructor.
+        await _watch;
+#pragma warning restore VSTHRD003
+        foreach (var session in _sessions.Values)
+        {
+            session.End(SessionEnd.Shutdown);
+        }
+
+        _stop.Dispose();
+    }
+
+    private static string NewId() => Guid.CreateVersion7().ToString("N")[..20];
+
+    private async Task WatchAsync(TimeSpan every)
+    {
+        using var timer = new PeriodicTimer(every, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
+                await CheckOnceAsync(_stop.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposal.
+        }
+    }
+
+    /// <summary>Ends sessions past their limits, and sessions another instance asked to kill.</summary>
+    internal async ValueTask CheckOnceAsync(CancellationToken cancellationToken)
+    {
+        if (_sessions.IsEmpty)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var policy = _policy();
+        foreach (var session in _sessions.Values)
+        {
+            var limits = policy.ResolveSessionLimits(session.PrincipalFor(policy), session.Resource);
+            if (limits.Max is { } max && now - session.StartedAt >= max)
+            {
+                session.End(SessionEnd.MaxDuration(max));
+            }
+            else if (limits.Idle is { } idle && now - session.LastActivity >= idle)
+            {
+                session.End(SessionEnd.Idle(idle));
+            }
+        }
+
+        try
+        {
+            foreach (var record in await _store.Sessions.ListOpenAsync(Instance, cancellationToken))
+            {
+                if (record.KillRequestedAt is not null && _sessions.TryGetValue(record.Id, out var session))
+                {
+                    session.End(SessionEnd.Killed(record.KillRequestedBy ?? "an administrator"));
+                }
+            }
+        }
+        catch (StoreException)
+        {
+            // Kills from other instances wait for the store to come back; local limits still apply.
+        }
+    }
+}

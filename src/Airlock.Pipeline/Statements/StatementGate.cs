@@ -1,0 +1,91 @@
+using Airlock.Policy.Evaluation;
+using Airlock.Policy.Model;
+using Airlock.Sql;
+using Airlock.Sql.Analysis;
+
+namespace Airlock.Pipeline;
+
+/// <summary>
+/// Decides SQL text for a session: PostgreSQL's parser (libpg_query) says what each statement is, policy
+/// says whether this principal may do it here. A text of several statements is decided as a whole: the
+/// strongest effect of any statement wins (deny over review over allow). What does not parse is
+/// <see cref="StatementKind.Unknown"/>, which policy never treats as a read.
+/// </summary>
+public sealed class StatementGate(Func<PolicySnapshot> policy, TimeProvider time)
+{
+    /// <summary>Refusals that are not policy's own, with stable ids shown to the client and recorded.</summary>
+    public const string ReadOnlySessionRule = "airlock:read-only-session";
+
+    public StatementVerdict Decide(GatewaySession session, string sql)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(sql);
+        var snapshot = policy();
+        var principal = session.PrincipalFor(snapshot);
+        var analysis = SqlAnalyzer.Shared.Analyze(sql);
+        var auditText = AuditTextOf(analysis, sql);
+        var now = time.GetUtcNow();
+
+        if (session.ReadOnly && analysis.Statements.Any(s => s.Flags.HasFlag(SqlFlags.ReadWriteEscalation)))
+        {
+            return new StatementVerdict
+            {
+                Effect = RuleEffect.Deny,
+                RuleId = ReadOnlySessionRule,
+                RuleMessage = "This session is read-only: policy allows you only reads on this resource, so read-write mode cannot be switched on.",
+                Analysis = analysis,
+                AuditText = auditText,
+                PolicyRevision = snapshot.Revision.ToString(),
+            };
+        }
+
+        // Decide each statement; keep the strongest outcome.
+        PolicyDecision? strongest = null;
+        IEnumerable<(StatementKind Kind, string[] Tables)> parts = analysis.Statements.Count == 0 || analysis.Error is not null
+            ? [(analysis.Kind, analysis.AllTables)]
+            : analysis.Statements.Select(s => (s.Kind, s.TablesRead.Concat(s.TablesWritten).Distinct(StringComparer.Ordinal).ToArray()));
+        long? maxRows = null;
+        foreach (var (kind, tables) in parts)
+        {
+            var decision = snapshot.Decide(new AccessRequest(principal, session.Resource, PolicyAction.Sql(kind, tables), now));
+            if (decision.MaxRows is { } rows)
+            {
+                maxRows = maxRows is null ? rows : Math.Min(maxRows.Value, rows);
+            }
+
+            if (strongest is null || decision.Effect > strongest.Value.Effect)
+            {
+                strongest = decision;
+            }
+        }
+
+        var chosen = strongest!.Value;
+        return new StatementVerdict
+        {
+            Effect = chosen.Effect,
+            RuleId = chosen.DecidingRuleId,
+            RuleMessage = chosen.DecidingRule?.Message,
+            Analysis = analysis,
+            AuditText = auditText,
+            MaxRows = chosen.Effect == RuleEffect.Allow ? maxRows : null,
+            PolicyRevision = chosen.Revision.ToString(),
+            Approval = chosen.DecidingRule?.Definition.Approval,
+        };
+    }
+
+    /// <summary>
+    /// The text the audit keeps: each statement normalized by the parser (literals replaced by $n, comments
+    /// gone). A text that does not parse is not kept at all (it could hold anything): only its length and
+    /// the parser's redacted error.
+    /// </summary>
+    private static string AuditTextOf(SqlAnalysis analysis, string sql)
+    {
+        if (analysis.Error is { } error)
+        {
+            return $"(unparsable SQL, {sql.Length} characters: {error.Message})";
+        }
+
+        var normalized = analysis.Statements.Select(s => s.Normalized).Where(n => !string.IsNullOrWhiteSpace(n)).ToList();
+        return normalized.Count > 0 ? string.Join("; ", normalized) : "(empty)";
+    }
+}

@@ -1,0 +1,69 @@
+using Airlock.Postgres.Protocol;
+
+namespace Airlock.Postgres.Proxy;
+
+/// <summary>
+/// The errors the gateway itself sends on the wire. Each message starts with a stable Airlock id
+/// (AL09xx) and carries the SQLSTATE a client library understands, with a hint that says what to do.
+/// </summary>
+internal static class GatewayErrors
+{
+    public static PgError Denied(string rule, string? ruleMessage) => new(
+        "42501",
+        $"AL0901: denied by policy rule {rule}" + (ruleMessage is null ? string.Empty : $": {ruleMessage}"),
+        Hint: "Policy decided this statement may not run here. Ask the policy owners if you think it should.");
+
+    public static PgError ReviewRequired(string rule, string? ruleMessage) => new(
+        "42501",
+        $"AL0902: approval required by policy rule {rule}" + (ruleMessage is null ? string.Empty : $": {ruleMessage}"),
+        Hint: "This statement needs a second pair of eyes. Ask an approver to review it (airlock reviews list), then run it again.");
+
+    public static PgError DeniedStatement(string name) => new(
+        "42501",
+        $"AL0905: prepared statement \"{name}\" was denied by policy when it was prepared",
+        Hint: "Prepare a statement that policy allows.");
+
+    public static PgError FunctionCallRefused { get; } = new(
+        "0A000",
+        "AL0906: the fastpath function call protocol is not supported through Airlock",
+        Hint: "Call the function with SELECT, so that policy can see it.");
+
+    public static PgError Protocol(string message) => new("08P01", "AL0907: " + message, Hint: "The client sent something that is not PostgreSQL protocol 3.0.", Severity: "FATAL");
+
+    public static PgError Login(string message) => new("28P01", message, Severity: "FATAL");
+
+    public static PgError NoResource(string database) => new(
+        "3D000",
+        $"AL0908: \"{database}\" is not a PostgreSQL resource of this gateway",
+        Hint: "The database name selects the resource, e.g. psql \"host=… dbname=orders-prod\".",
+        Severity: "FATAL");
+
+    public static PgError StartupParameter(string name) => new(
+        "08004",
+        $"AL0909: the startup parameter \"{name}\" is not allowed through Airlock",
+        Hint: "Set it with a SET statement after connecting, where policy can decide it.",
+        Severity: "FATAL");
+
+    public static PgError Encoding(string encoding) => new(
+        "22021",
+        $"AL0910: client_encoding {encoding} is not supported; Airlock reads and masks results as UTF8",
+        Hint: "Connect with client_encoding=UTF8 (PGCLIENTENCODING=UTF8).",
+        Severity: "FATAL");
+
+    public static PgError Upstream(string message) => new(
+        "08001",
+        "AL0911: the gateway could not connect to the database: " + message,
+        Hint: "Ask the gateway's operators to check the resource's connection settings.",
+        Severity: "FATAL");
+
+    public static PgError AuditUnavailable(string message) => new(
+        "58030",
+        "AL0711: the action was refused because it could not be recorded: " + message,
+        Hint: "The audit trail is required, so nothing runs unrecorded. Ask the gateway's operators to check the store.");
+
+    public static PgError TlsRequired { get; } = new(
+        "28000",
+        "AL0912: this gateway requires TLS",
+        Hint: "Connect with sslmode=require.",
+        Severity: "FATAL");
+}

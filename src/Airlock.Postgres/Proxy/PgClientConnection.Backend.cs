@@ -1,0 +1,378 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Text;
+using Airlock.Audit;
+using Airlock.Postgres.Protocol;
+
+namespace Airlock.Postgres.Proxy;
+
+internal sealed partial class PgClientConnection
+{
+    /// <summary>
+    /// Upstream to client. Rows, COPY data, errors and notices are masked as they stream (one message at a
+    /// time: memory stays flat for any result size, and the client's pace holds the server back through
+    /// the pipes). Relayed messages are copied as they came; the client is flushed once per batch read.
+    /// </summary>
+    private async Task BackendLoopAsync(CancellationToken cancellationToken)
+    {
+        var upstream = _upstream!.Reader;
+        while (true)
+        {
+            var result = await upstream.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            await _clientWrite.WaitAsync(cancellationToken);
+            try
+            {
+                while (PgFrame.TryRead(ref buffer, int.MaxValue, out var type, out var payload, out var whole))
+                {
+                    await HandleBackendAsync(type, payload, whole, _clientWriter, cancellationToken);
+                }
+
+                await _clientWriter.FlushAsync(cancellationToken);
+            }
+            finally
+            {
+                _clientWrite.Release();
+            }
+
+            upstream.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    private async ValueTask HandleBackendAsync(byte type, ReadOnlySequence<byte> payload, ReadOnlySequence<byte> whole, PipeWriter client, CancellationToken cancellationToken)
+    {
+        var head = _tracker.Peek();
+        byte[]? rented = null;
+        try
+        {
+            switch ((char)type)
+            {
+                case 'D':
+                    await OnDataRowAsync(head, PgReader.Contiguous(payload, ref rented).ToArray(), whole, client, cancellationToken);
+                    return;
+                case 'T':
+                    await OnRowDescriptionAsync(head, ParseRowDescription(PgReader.Contiguous(payload, ref rented)), cancellationToken);
+                    Forward(whole, client);
+                    return;
+                case 'C':
+                    OnCommandComplete(head, Utf8CString(PgReader.Contiguous(payload, ref rented)), whole, client);
+                    return;
+                case 'I' or 's':
+                    Forward(whole, client);
+                    FinishStatement(head, tag: null);
+                    return;
+                case '1' or '2' or '3' or 'n':
+                    Forward(whole, client);
+                    Complete(head, client);
+                    return;
+                case 'E':
+                    OnError(head, PgReader.Contiguous(payload, ref rented), client);
+                    return;
+                case 'N':
+                    PgErrorFields.WriteMasked(_clientMessages, client, type, PgReader.Contiguous(payload, ref rented), MaskText);
+                    return;
+                case 'Z':
+                    _transactionStatus = PgReader.Contiguous(payload, ref rented)[0];
+                    Forward(whole, client);
+                    OnReadyForQuery(head, client);
+                    return;
+                case 'd':
+                    OnCopyData(head, PgReader.Contiguous(payload, ref rented), client);
+                    return;
+                case 'A':
+                    OnNotification(PgReader.Contiguous(payload, ref rented), client);
+                    return;
+                case 'S':
+                    OnParameterStatus(PgReader.Contiguous(payload, ref rented));
+                    Forward(whole, client);
+                    return;
+                default:
+                    // ParameterDescription, CopyIn/Out/Done, BackendKeyData…: relayed as they are.
+                    Forward(whole, client);
+                    return;
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private async ValueTask OnRowDescriptionAsync(Expected? head, RowField[] fields, CancellationToken cancellationToken)
+    {
+        switch (head?.Kind)
+        {
+            case ExpectedKind.Query when head.Action is { } action:
+                var statements = action.Verdict.Analysis.Statements;
+                var statement = action.StatementIndex < statements.Count ? statements[action.StatementIndex] : null;
+                action.Plan = await ResultPlanner.PlanAsync(fields, statement, _session!, Policy, Masking, _catalog!, cancellationToken);
+                break;
+            case ExpectedKind.DescribeStatement when head.Statement is { } prepared:
+                prepared.Fields = fields;
+                _tracker.Dequeue();
+                break;
+            case ExpectedKind.DescribePortal when head.Portal is { } portal:
+                portal.Fields = fields;
+                _tracker.Dequeue();
+                break;
+            case ExpectedKind.DescribeStatement or ExpectedKind.DescribePortal:
+                _tracker.Dequeue();
+                break;
+        }
+    }
+
+    private async ValueTask OnDataRowAsync(Expected? head, byte[] payload, ReadOnlySequence<byte> whole, PipeWriter client, CancellationToken cancellationToken)
+    {
+        var action = head?.Action;
+        if (action is null)
+        {
+            // Rows nobody asked for through a decided action: show nothing we cannot vouch for.
+            return;
+        }
+
+        if (action.Plan is null && head!.Kind == ExpectedKind.Execute && head.Portal is { } portal)
+        {
+            var fields = portal.Fields ?? portal.Statement.Fields;
+            var planFields = fields is null
+                ? [.. Enumerable.Range(0, BinaryPrimitives.ReadInt16BigEndian(payload)).Select(i => new RowField("?column?", 0, 0, 0, -1, -1, portal.FormatOf(i)))]
+                : fields.Select((f, i) => f with { Format = portal.FormatOf(i) }).ToArray();
+            var statements = portal.Statement.Verdict.Analysis.Statements;
+            action.Plan = await ResultPlanner.PlanAsync(planFields, statements.Count > 0 ? statements[0] : null, _session!, Policy, Masking, _catalog!, cancellationToken);
+        }
+
+        var limit = action.Verdict.MaxRows;
+        var delivered = head!.Portal is { } p ? p.RowsDelivered : action.Rows;
+        if (limit is { } max && delivered >= max)
+        {
+            action.RowsDropped++;
+            return;
+        }
+
+        action.Rows++;
+        if (head.Portal is { } counted)
+        {
+            counted.RowsDelivered++;
+        }
+
+        if (action.Plan is not { AnyMasking: true } plan)
+        {
+            Forward(whole, client);
+            return;
+        }
+
+        DataRowMasker.Write(payload, plan, head.Portal, action, _clientMessages, client, out var nulledColumn);
+        if (nulledColumn is not null && !action.NulledNoticeSent)
+        {
+            action.NulledNoticeSent = true;
+            _clientMessages.Notice(client, $"AL0903: column \"{nulledColumn}\" is masked, and a masked value is not valid for its type, so it is shown as NULL");
+        }
+    }
+
+    private void OnCommandComplete(Expected? head, string tag, ReadOnlySequence<byte> whole, PipeWriter client)
+    {
+        var action = head?.Action;
+        if (action is { RowsDropped: > 0 })
+        {
+            var shown = head!.Portal?.RowsDelivered ?? action.Rows;
+            _clientMessages.Notice(client, $"AL0904: the result was cut off at {shown} rows by policy rule {action.Verdict.RuleId} (max_rows); {action.RowsDropped} more rows were not sent");
+            _clientMessages.CommandComplete(client, RewriteRowCount(tag, shown));
+        }
+        else
+        {
+            Forward(whole, client);
+        }
+
+        FinishStatement(head, tag);
+    }
+
+    /// <summary>One statement's results are done: a simple Query moves to its next statement; an Execute is complete.</summary>
+    private void FinishStatement(Expected? head, string? tag)
+    {
+        if (head?.Kind == ExpectedKind.Query && head.Action is { } action)
+        {
+            action.StatementIndex++;
+            action.Plan = null;
+            action.RowsDroppedTotal += action.RowsDropped;
+            action.RowsTotal += action.Rows;
+            action.Rows = 0;
+            action.RowsDropped = 0;
+            action.LastTag = tag;
+        }
+        else if (head?.Kind == ExpectedKind.Execute)
+        {
+            if (head.Action is { } executed)
+            {
+                executed.RowsTotal = executed.Rows;
+                executed.RowsDroppedTotal = executed.RowsDropped;
+                RecordOutcome(executed);
+            }
+
+            _tracker.Dequeue();
+            DrainRefusals(_clientWriter);
+        }
+    }
+
+    private void Complete(Expected? head, PipeWriter client)
+    {
+        if (head is not null && head.Kind is ExpectedKind.Parse or ExpectedKind.Bind or ExpectedKind.Close or ExpectedKind.DescribeStatement or ExpectedKind.DescribePortal)
+        {
+            _tracker.Dequeue();
+            DrainRefusals(client);
+        }
+    }
+
+    private void OnError(Expected? head, ReadOnlySpan<byte> payload, PipeWriter client)
+    {
+        var error = PgErrorFields.Parse(payload);
+        PgErrorFields.WriteMasked(_clientMessages, client, (byte)'E', payload, MaskText);
+        if (head is null)
+        {
+            return;
+        }
+
+        if (head.Action is { } action)
+        {
+            action.ErrorCode = error.SqlState;
+            action.Error = MaskText(error.Message);
+        }
+
+        if (head.Kind == ExpectedKind.Query)
+        {
+            // The rest of a simple Query is skipped; ReadyForQuery still comes.
+            return;
+        }
+
+        if (head.Kind == ExpectedKind.Execute && head.Action is { } failed)
+        {
+            failed.RowsTotal = failed.Rows;
+            RecordOutcome(failed);
+        }
+
+        // Extended protocol: the server skips to Sync, and so do we (refusals in between are dropped too).
+        _tracker.SkipToSync();
+    }
+
+    private void OnReadyForQuery(Expected? head, PipeWriter client)
+    {
+        if (head?.Kind is ExpectedKind.Query or ExpectedKind.Sync)
+        {
+            if (head.Kind == ExpectedKind.Query && head.Action is { } action)
+            {
+                action.RowsTotal += action.Rows;
+                action.RowsDroppedTotal += action.RowsDropped;
+                RecordOutcome(action);
+            }
+
+            _tracker.Dequeue();
+        }
+
+        DrainRefusals(client);
+    }
+
+    /// <summary>Sends the gateway's own answers that have reached the head of the queue.</summary>
+    private void DrainRefusals(PipeWriter client)
+    {
+        while (_tracker.Peek() is { Kind: ExpectedKind.Refusal } refusal)
+        {
+            _tracker.Dequeue();
+            _clientMessages.Error(client, refusal.Error!);
+            if (refusal.ThenReady)
+            {
+                _clientMessages.ReadyForQuery(client, _transactionStatus);
+            }
+        }
+    }
+
+    private void OnCopyData(Expected? head, ReadOnlySpan<byte> payload, PipeWriter client)
+    {
+        // COPY TO STDOUT: each chunk passes the detectors (text format is one row per line).
+        var text = Utf8(payload);
+        var masked = MaskText(text);
+        if (head?.Action is { } action)
+        {
+            action.Rows += text.Count(c => c == '\n');
+        }
+
+        _clientMessages.Start((byte)'d').Bytes(Encoding.UTF8.GetBytes(masked)).Finish(client);
+    }
+
+    private void OnNotification(ReadOnlySpan<byte> payload, PipeWriter client)
+    {
+        var r = new PgReader(payload);
+        var pid = r.ReadInt32();
+        var channel = r.ReadCString();
+        var message = r.ReadCString();
+        _clientMessages.Start((byte)'A').Int32(pid).CString(channel).CString(MaskText(message)).Finish(client);
+    }
+
+    private void OnParameterStatus(ReadOnlySpan<byte> payload)
+    {
+        var r = new PgReader(payload);
+        var name = r.ReadCString();
+        var value = r.ReadCString();
+        if (string.Equals(name, "client_encoding", StringComparison.OrdinalIgnoreCase) && !IsUtf8(value))
+        {
+            // Masking reads text as UTF-8; another encoding would let values through unread. Fail closed.
+            throw new PgProtocolException($"client_encoding changed to {value}; Airlock reads and masks results as UTF8 only");
+        }
+    }
+
+    private void RecordOutcome(ActionInFlight action)
+    {
+        var e = ActionEvent(AuditEventKinds.ActionOutcome, action.Verdict) with
+        {
+            IntentSeq = action.Intent.Seq,
+            Rows = action.RowsTotal,
+            Masked = action.Counts.Counts.ByEntityType.Count > 0 ? new Dictionary<string, long>(action.Counts.Counts.ByEntityType, StringComparer.Ordinal) : null,
+            DurationMicros = MicrosSince(action.StartedTimestamp),
+            Outcome = action.ErrorCode is null ? (action.RowsDroppedTotal > 0 ? "truncated" : "ok") : "error",
+            ErrorCode = action.ErrorCode,
+            Error = action.Error,
+            Text = null,
+            Tables = null,
+        };
+
+        // The outcome follows the action; it does not hold the client up. A failure shows in the trail's health.
+        _ = AppendOutcomeAsync(e);
+    }
+
+    private async Task AppendOutcomeAsync(AuditEvent e)
+    {
+        try
+        {
+            await _services.Audit.AppendAsync(e);
+        }
+        catch (AuditUnavailableException)
+        {
+            // Reported through AuditTrail.LastFailure; the intent is already on record.
+        }
+    }
+
+    private string MaskText(string text) => Masking.Mask(text);
+
+    private static string RewriteRowCount(string tag, long rows)
+    {
+        var space = tag.LastIndexOf(' ');
+        return space < 0 ? tag : string.Concat(tag.AsSpan(0, space + 1), rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static RowField[] ParseRowDescription(ReadOnlySpan<byte> payload)
+    {
+        var r = new PgReader(payload);
+        var fields = new RowField[r.ReadInt16()];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            fields[i] = new RowField(r.ReadCString(), r.ReadInt32(), r.ReadInt16(), r.ReadInt32(), r.ReadInt16(), r.ReadInt32(), r.ReadInt16());
+        }
+
+        return fields;
+    }
+}

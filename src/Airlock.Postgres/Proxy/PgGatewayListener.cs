@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Airlock.Postgres.Proxy;
+
+/// <summary>
+/// Accepts PostgreSQL clients and runs each connection on its own task. A fault in one connection ends
+/// that connection only. CancelRequests find their connection by the key it handed out.
+/// </summary>
+public sealed class PgGatewayListener : IAsyncDisposable
+{
+    private readonly PgGatewayServices _services;
+    private readonly PgGatewayOptions _options;
+    private readonly TcpListener _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<PgClientConnection, Task> _connections = new();
+    private Task? _accepting;
+
+    public PgGatewayListener(PgGatewayServices services, PgGatewayOptions options)
+    {
+        _services = services ?? throw new ArgumentNullException(nameof(services));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _listener = new TcpListener(options.Listen);
+    }
+
+    /// <summary>Where it listens (the real port when configured with port 0).</summary>
+    public IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndpoint;
+
+    public int ConnectionCount => _connections.Count;
+
+    public void Start()
+    {
+        _listener.Start(backlog: 512);
+        _accepting = Task.Run(AcceptLoopAsync);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        if (_accepting is not null)
+        {
+#pragma warning disable VSTHRD003 // Our own accept loop, started in Start.
+            await _accepting;
+#pragma warning restore VSTHRD003
+        }
+
+        try
+        {
+            await Task.WhenAll(_connections.Values).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (TimeoutException)
+        {
+            // Connections that did not finish in time are abandoned with the process.
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptSocketAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            socket.NoDelay = true;
+            var connection = new PgClientConnection(socket, _services, _options) { CancelHandler = CancelAsync };
+            _connections[connection] = RunConnectionAsync(connection);
+        }
+    }
+
+    private async Task RunConnectionAsync(PgClientConnection connection)
+    {
+        await Task.Yield();
+        try
+        {
+            await connection.RunAsync(_stop.Token);
+        }
+#pragma warning disable CA1031 // One connection's fault must never take the listener or other sessions down.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            // The connection is closed below; the client sees its socket end.
+        }
+        finally
+        {
+            await connection.DisposeAsync();
+            _connections.TryRemove(connection, out _);
+        }
+    }
+
+    private async Task CancelAsync(int processId, int secretKey)
+    {
+        // Constant work per candidate; the key is 32 random bits per connection.
+        foreach (var connection in _connections.Keys)
+        {
+            if (connection.ProcessId == processId && connection.SecretKey == secretKey)
+            {
+                await connection.CancelAsync();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using Airlock.Postgres.Protocol;
+
+namespace Airlock.Postgres.Proxy;
+
+/// <summary>
+/// What the client is waiting for, in order. Every frontend message forwarded upstream that the server
+/// answers gets an entry; an entry the gateway answers itself (a refusal) sits in the same queue, so its
+/// error reaches the client exactly where the server's answer would have.
+/// <code>
+///  frontend: Parse A ─ Parse B (denied) ─ Bind … (skipped) ─ Sync
+///  queue:    [Parse A] [Refusal B] [Sync]
+///  upstream:  ParseComplete ─────────────── ReadyForQuery
+///  client:    ParseComplete ─ Error (B) ─── ReadyForQuery
+/// </code>
+/// After an upstream error in the extended protocol the server skips to Sync, so the queue drops
+/// everything before the next Sync entry too (https://www.postgresql.org/docs/15/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY).
+/// </summary>
+internal sealed class ResponseTracker
+{
+    private readonly Queue<Expected> _queue = new();
+    private readonly Lock _lock = new();
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    public void Enqueue(Expected expected)
+    {
+        lock (_lock)
+        {
+            _queue.Enqueue(expected);
+        }
+    }
+
+    /// <summary>Enqueues a refusal, unless nothing is in flight: then the caller answers at once (returns false).</summary>
+    public bool EnqueueRefusalIfBusy(Expected refusal)
+    {
+        lock (_lock)
+        {
+            if (_queue.Count == 0)
+            {
+                return false;
+            }
+
+            _queue.Enqueue(refusal);
+            return true;
+        }
+    }
+
+    public Expected? Peek()
+    {
+        lock (_lock)
+        {
+            return _queue.TryPeek(out var head) ? head : null;
+        }
+    }
+
+    public Expected? Dequeue()
+    {
+        lock (_lock)
+        {
+            return _queue.TryDequeue(out var head) ? head : null;
+        }
+    }
+
+    /// <summary>After an upstream error in the extended protocol: drop what the server will skip, up to the next Sync.</summary>
+    public void SkipToSync()
+    {
+        lock (_lock)
+        {
+            while (_queue.TryPeek(out var head) && head.Kind != ExpectedKind.Sync)
+            {
+                _queue.Dequeue();
+            }
+        }
+    }
+}
+
+internal enum ExpectedKind
+{
+    Query,
+    Parse,
+    Bind,
+    DescribeStatement,
+    DescribePortal,
+    Execute,
+    Close,
+    Sync,
+
+    /// <summary>The gateway's own answer: an error, and for a simple Query also ReadyForQuery.</summary>
+    Refusal,
+}
+
+internal sealed record Expected(ExpectedKind Kind)
+{
+    public PreparedStatement? Statement { get; init; }
+
+    public Portal? Portal { get; init; }
+
+    public ActionInFlight? Action { get; init; }
+
+    public PgError? Error { get; init; }
+
+    /// <summary>For a refusal of a simple Query: also send ReadyForQuery.</summary>
+    public bool ThenReady { get; init; }
+}
