@@ -59,6 +59,10 @@ public sealed class CompiledRule
         _ => Definition.Actions.Http is null || MatchesHttp(action.Method!, action.Path!),
     };
 
+    /// <summary>False when the rule needs a grant the principal does not hold now (its other conditions are not looked at).</summary>
+    internal bool GrantHeldBy(ResolvedPrincipal principal) =>
+        Definition.Conditions.Grant is null || ResolvedPrincipal.Has(principal.GrantBits, _grantIndex);
+
     internal bool ConditionsHold(in AccessRequest request)
     {
         var conditions = Definition.Conditions;

@@ -28,10 +28,11 @@ public sealed partial class PolicySnapshot
     }
 
     /// <summary>
-    /// Whether every rule that could let this principal do anything to this resource besides reading is
-    /// absent: then the gateway runs the session in PostgreSQL's read-only transaction mode, so that even a
-    /// statement the parser misjudged cannot write. Conservative: a rule counts whatever its conditions
-    /// (schedule, grant, tables), so a session that might write on some condition is not made read-only.
+    /// Whether no rule allows this principal anything but reads on this resource: then the gateway runs
+    /// the session in PostgreSQL's read-only transaction mode, so that even a statement the parser misjudged
+    /// cannot write. Allow rules count whatever their schedule, tables or ticket conditions, except those
+    /// that need a grant the principal does not hold now. Review rules do not count: a write held for review
+    /// is not allowed in the session; once approved, it is run by the gateway on its own terms.
     /// </summary>
     public bool AllowsOnlyReads(ResolvedPrincipal principal, string resource)
     {
@@ -53,7 +54,7 @@ public sealed partial class PolicySnapshot
 
             foreach (var rule in entry.BySlot[slot])
             {
-                if (rule.Effect != RuleEffect.Deny && rule.MatchesPrincipal(principal))
+                if (rule.Effect == RuleEffect.Allow && rule.MatchesPrincipal(principal) && rule.GrantHeldBy(principal))
                 {
                     return false;
                 }

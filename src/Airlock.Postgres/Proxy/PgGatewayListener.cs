@@ -29,6 +29,11 @@ public sealed class PgGatewayListener : IAsyncDisposable
 
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>Connections that ended on an unexpected fault (closed; the listener went on). For health and tests.</summary>
+    public int ConnectionFaults { get; private set; }
+
+    public string? LastFault { get; private set; }
+
     public void Start()
     {
         _listener.Start(backlog: 512);
@@ -91,10 +96,11 @@ public sealed class PgGatewayListener : IAsyncDisposable
             await connection.RunAsync(_stop.Token);
         }
 #pragma warning disable CA1031 // One connection's fault must never take the listener or other sessions down.
-        catch (Exception)
+        catch (Exception ex)
 #pragma warning restore CA1031
         {
-            // The connection is closed below; the client sees its socket end.
+            ConnectionFaults++;
+            LastFault = ex.GetType().Name;
         }
         finally
         {
