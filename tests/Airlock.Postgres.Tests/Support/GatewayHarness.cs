@@ -1,0 +1,116 @@
+using Airlock.Audit;
+using Airlock.Masking;
+using Airlock.Pipeline;
+using Airlock.Policy.Compilation;
+using Airlock.Policy.Evaluation;
+using Airlock.Policy.Loading;
+using Airlock.Postgres.Proxy;
+using Airlock.Postgres.Upstream;
+using Airlock.Store;
+using Airlock.TestSupport;
+
+namespace Airlock.Postgres.Tests.Support;
+
+/// <summary>
+/// The whole PostgreSQL path, for real: a throwaway PostgreSQL with sample PII, the sample policy bundle,
+/// an SQLite store with a signed audit trail, and the gateway listening on a free port.
+/// </summary>
+public sealed class GatewayHarness : IAsyncLifetime
+{
+    public const string AliceToken = "alice-token-0123456789";
+    public const string BobToken = "bob-token-0123456789";
+    public const string DaveToken = "dave-token-0123456789";
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("airlock-gw-").FullName;
+
+    public PostgresCluster Cluster { get; private set; } = null!;
+
+    public PolicySnapshot Policy { get; private set; } = null!;
+
+    public IAirlockStore Store { get; private set; } = null!;
+
+    public AuditSigningKey Key { get; } = AuditSigningKey.Generate();
+
+    public AuditTrail Audit { get; private set; } = null!;
+
+    public SessionRegistry Sessions { get; private set; } = null!;
+
+    public PgGatewayListener Listener { get; private set; } = null!;
+
+    private PgGatewayServices Services { get; set; } = null!;
+
+    public int Port => Listener.Endpoint.Port;
+
+    public async Task InitializeAsync()
+    {
+        Cluster = await PostgresCluster.StartAsync();
+        await Cluster.CreateDatabaseAsync("demo");
+        await Cluster.RunPsqlAsync("demo", SampleData.Schema);
+
+        var loaded = BundleLoader.Load(Path.Combine(RepositoryRoot(), "samples", "policies"));
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
+        Policy = SnapshotCompiler.Compile(loaded.Bundle!);
+        var masking = new MaskingEngine(MaskingProfile.Default() with { Strategies = loaded.Bundle!.Masking.Entities });
+
+        Store = await StoreFactory.OpenAsync(new StoreOptions { Location = StoreLocation.Sqlite(Path.Combine(_directory, "airlock.db")) });
+        Audit = new AuditTrail(Store, Key);
+        var time = TimeProvider.System;
+        Sessions = new SessionRegistry("test", Store, Audit, () => Policy, time);
+        Services = new PgGatewayServices
+        {
+            Policy = () => Policy,
+            Masking = () => masking,
+            Gate = new StatementGate(() => Policy, time),
+            Sessions = Sessions,
+            Audit = Audit,
+            Authenticator = new StaticTokens(new Dictionary<string, string> { ["alice"] = AliceToken, ["bob"] = BobToken, ["dave"] = DaveToken }),
+            ResolveUpstream = resource => resource == "demo" ? new UpstreamTarget(Cluster.Host, Cluster.Port, "demo", Cluster.SuperUser, Cluster.Password, "disable") : null,
+        };
+        Listener = new PgGatewayListener(Services, new PgGatewayOptions { Listen = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) });
+        Listener.Start();
+    }
+
+    public string ConnectionString(string user = "alice", string token = AliceToken, string database = "demo") =>
+        $"Host=127.0.0.1;Port={Port};Username={user};Password={token};Database={database};SSL Mode=Disable;Pooling=false;Timeout=15;Command Timeout=30";
+
+    /// <summary>Runs psql through the gateway; returns exit code, stdout and stderr.</summary>
+    public Task<ProcessResult> PsqlAsync(string sql, string user = "alice", string token = AliceToken, params string[] extra) =>
+        ProcessRunner.RunAsync(
+            Path.Combine(PostgresCluster.DefaultBinDirectory, "psql"),
+            ["-X", "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", user, "-d", "demo", "-v", "ON_ERROR_STOP=1", .. extra, "-c", sql],
+            new Dictionary<string, string> { ["PGPASSWORD"] = token, ["PGSSLMODE"] = "disable", ["PGCONNECT_TIMEOUT"] = "10" });
+
+    public async Task<IReadOnlyList<StoredAuditEvent>> AuditEventsAsync()
+    {
+        var events = new List<StoredAuditEvent>();
+        await foreach (var row in Store.Audit.ReadAsync(AuditQuery.All))
+        {
+            events.Add(AuditEventJson.Deserialize(row.Body));
+        }
+
+        return events;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Listener.DisposeAsync();
+        await Sessions.DisposeAsync();
+        await Audit.DisposeAsync();
+        await Services.DisposeAsync();
+        await Store.DisposeAsync();
+        await Cluster.DisposeAsync();
+        Key.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Airlock.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("the repository root (Airlock.slnx) was not found above " + AppContext.BaseDirectory);
+    }
+}
