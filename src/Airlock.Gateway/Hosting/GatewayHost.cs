@@ -1,0 +1,194 @@
+using System.Security.Cryptography.X509Certificates;
+using Airlock.Audit;
+using Airlock.Gateway.Admin;
+using Airlock.Gateway.Configuration;
+using Airlock.Gateway.Identity;
+using Airlock.Gateway.Policies;
+using Airlock.Gateway.Secrets;
+using Airlock.Masking;
+using Airlock.Pipeline;
+using Airlock.Policy.Evaluation;
+using Airlock.Postgres.Proxy;
+using Airlock.Postgres.Upstream;
+using Airlock.Store;
+
+namespace Airlock.Gateway.Hosting;
+
+/// <summary>
+/// The running gateway (<c>airlock serve</c>): composes, in start order,
+/// <code>
+///  store (migrated) ─► audit trail (signing key) ─► policy host (bundle, hot reload, last good)
+///     ─► sessions (limits, kills) ─► PostgreSQL listener ─► admin API (HTTP)
+/// </code>
+/// and stops them in reverse. Everything a connection needs reaches it through <see cref="PgGatewayServices"/>.
+/// </summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _stopOrder = [];
+    private readonly List<string> _stopFaults = [];
+    private MaskingCache? _masking;
+
+    private GatewayHost(GatewayConfig config) => Config = config;
+
+    public GatewayConfig Config { get; }
+
+    public IAirlockStore Store { get; private set; } = null!;
+
+    public AuditTrail Audit { get; private set; } = null!;
+
+    public PolicyHost Policy { get; private set; } = null!;
+
+    public SessionRegistry Sessions { get; private set; } = null!;
+
+    public PgGatewayListener Postgres { get; private set; } = null!;
+
+    public AdminApi? AdminApi { get; private set; }
+
+    /// <summary>Parts that failed to stop cleanly (shown by <c>airlock serve</c> on exit).</summary>
+    public IReadOnlyList<string> StopFaults => _stopFaults;
+
+    /// <summary>Starts everything; on any failure, stops what had started and rethrows.</summary>
+    public static async Task<GatewayHost> StartAsync(GatewayConfig config, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        time ??= TimeProvider.System;
+        var host = new GatewayHost(config);
+        try
+        {
+            await host.StartPartsAsync(time, cancellationToken);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _stopOrder.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await _stopOrder[i].DisposeAsync();
+            }
+#pragma warning disable CA1031 // Stopping goes on through every part, whatever one of them throws.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                // Best effort on the way out; the store and trail are stopped last so the shutdown is recorded.
+                _stopFaults.Add($"{_stopOrder[i].GetType().Name}: {ex.Message}");
+            }
+        }
+
+        _stopOrder.Clear();
+    }
+
+    private async Task StartPartsAsync(TimeProvider time, CancellationToken cancellationToken)
+    {
+        var secrets = new SecretResolver(baseDirectory: Path.GetDirectoryName(Path.GetFullPath(Config.SourceFile)));
+
+        Store = await StoreFactory.OpenAsync(new StoreOptions { Location = Config.Store, Durability = Config.Audit.Durability }, cancellationToken);
+        _stopOrder.Add(Store);
+
+        var key = Config.Audit.SigningKey is { } configured ? AuditSigningKey.FromPem(secrets.Resolve(configured.Reference), configured.ToString()) : null;
+        Audit = new AuditTrail(Store, key, Config.Audit.ToTrailOptions(), time: time);
+        _stopOrder.Add(Audit);
+
+        Policy = new PolicyHost(new PolicyHostOptions { Directory = Config.PolicyDirectory }, Store, Audit, time);
+        await Policy.StartAsync(cancellationToken);
+        _stopOrder.Add(Policy);
+
+        Sessions = new SessionRegistry(Config.Instance, Store, Audit, () => Policy.Current, time);
+        _stopOrder.Add(Sessions);
+
+        _masking = new MaskingCache(() => Policy.Current);
+        var users = StaticTokenAuthenticator.FromConfig(Config, secrets);
+        var services = new PgGatewayServices
+        {
+            Policy = () => Policy.Current,
+            Masking = _masking.Current,
+            Gate = new StatementGate(() => Policy.Current, time),
+            Sessions = Sessions,
+            Audit = Audit,
+            Authenticator = new StaticUsers(users),
+            ResolveUpstream = resource => ResolveUpstream(resource, secrets),
+            Time = time,
+        };
+        _stopOrder.Add(services);
+
+        Postgres = new PgGatewayListener(services, new PgGatewayOptions
+        {
+            Listen = Config.Listen.Postgres.ToEndPoint(),
+            Certificate = Config.Tls is { } tls ? LoadCertificate(tls, secrets) : null,
+            RequireTls = Config.Tls?.Require ?? false,
+        });
+        Postgres.Start();
+        _stopOrder.Add(Postgres);
+
+        if (Config.Listen.Http is { } http)
+        {
+            AdminApi = await AdminApi.StartAsync(http, this, AdminTokenAuthenticator.FromConfig(Config, secrets), cancellationToken);
+            _stopOrder.Add(AdminApi);
+        }
+    }
+
+    /// <summary>The resource's upstream from policy, with this gateway's override applied, and its password read now.</summary>
+    private UpstreamTarget? ResolveUpstream(string resource, SecretResolver secrets)
+    {
+        var snapshot = Policy.Current;
+        if (!snapshot.TryGetResource(resource, out var definition))
+        {
+            return null;
+        }
+
+        var connection = Config.Upstreams.TryGetValue(resource, out var over) ? over.ApplyTo(definition.Postgres) : definition.Postgres;
+        if (connection is null)
+        {
+            return null;
+        }
+
+        string? password = null;
+        if (connection.Password is { } reference && !secrets.TryResolve(reference, out password, out _))
+        {
+            return null;
+        }
+
+        return new UpstreamTarget(connection.Host, connection.Port, connection.Database, connection.User, password, connection.SslMode);
+    }
+
+    private static X509Certificate2 LoadCertificate(TlsConfig tls, SecretResolver secrets)
+    {
+        var certificate = X509Certificate2.CreateFromPem(secrets.Resolve(tls.Certificate.Reference), secrets.Resolve(tls.Key.Reference));
+
+        // SslStream on Linux needs the key in a form it can use for the handshake: round-trip through PKCS#12.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
+    }
+
+    /// <summary>Static users from the config: the token's hash decides who you are.</summary>
+    private sealed class StaticUsers(StaticTokenAuthenticator users) : IGatewayAuthenticator
+    {
+        public ValueTask<GatewayUser?> AuthenticateAsync(string user, string secret, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(users.Authenticate(user, secret) is { } name ? new GatewayUser(name, [], Mfa: false) : null);
+    }
+
+    /// <summary>One masking engine per policy revision: its entity strategies come from the bundle.</summary>
+    private sealed class MaskingCache(Func<PolicySnapshot> policy)
+    {
+        private (PolicySnapshot Snapshot, MaskingEngine Engine)? _current;
+
+        public MaskingEngine Current()
+        {
+            var snapshot = policy();
+            if (_current is { } cached && ReferenceEquals(cached.Snapshot, snapshot))
+            {
+                return cached.Engine;
+            }
+
+            var engine = new MaskingEngine(MaskingProfile.Default() with { Strategies = snapshot.Bundle.Masking.Entities });
+            _current = (snapshot, engine);
+            return engine;
+        }
+    }
+}
