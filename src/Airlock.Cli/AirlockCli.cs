@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Airlock.Audit;
 using Airlock.Cli.Audit;
+using Airlock.Cli.Gateway;
 using Airlock.Cli.Mask;
 using Airlock.Cli.Policy;
 using Airlock.Cli.Sql;
@@ -28,6 +29,9 @@ internal static class AirlockCli
         root.Add(PolicyCommands.Build(context));
         root.Add(SqlCommands.Build(context));
         root.Add(MaskCommand.Build(context));
+        root.Add(ServeCommand.Build(context));
+        root.Add(DemoCommand.Build(context));
+        root.Add(SessionsCommands.Build(context));
         root.Add(AuditCommands.Build(context));
         return root;
     }

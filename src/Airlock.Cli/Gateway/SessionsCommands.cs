@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Airlock.Cli.Gateway;
+
+/// <summary><c>airlock sessions list | kill ID</c>, through the gateway's admin API.</summary>
+internal static class SessionsCommands
+{
+    public const string GatewayVariable = "AIRLOCK_GATEWAY";
+    public const string TokenVariable = "AIRLOCK_ADMIN_TOKEN";
+
+    public static Command Build(CliContext context)
+    {
+        var sessions = new Command("sessions", "List and end gateway sessions (through the admin API).");
+        sessions.Add(List(context));
+        sessions.Add(Kill(context));
+        return sessions;
+    }
+
+    private static (Option<string?> Gateway, Option<string?> TokenFile) CommonOptions() => (
+        new Option<string?>("--gateway") { Description = $"The admin API's address (default ${GatewayVariable}, or http://127.0.0.1:8080).", HelpName = "URL" },
+        new Option<string?>("--token-file") { Description = $"A file holding an admin token (default: ${TokenVariable}).", HelpName = "FILE" });
+
+    private static Command List(CliContext context)
+    {
+        var (gateway, tokenFile) = CommonOptions();
+        var json = new Option<bool>("--json") { Description = "Print the API's JSON." };
+        var command = new Command("list", "Show the open sessions of every gateway instance sharing the store.") { gateway, tokenFile, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await Task.Yield();
+            using var client = Client(parse.GetValue(gateway), parse.GetValue(tokenFile));
+            using var response = await client.GetAsync(new Uri("v1/sessions", UriKind.Relative), cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return await FailAsync(context, response, body);
+            }
+
+            if (parse.GetValue(json))
+            {
+                await context.Out.WriteLineAsync(body);
+                return AirlockCli.Ok;
+            }
+
+            using var document = JsonDocument.Parse(body);
+            var rows = document.RootElement.EnumerateArray().ToList();
+            if (rows.Count == 0)
+            {
+                await context.Out.WriteLineAsync("no open sessions");
+                return AirlockCli.Ok;
+            }
+
+            await context.Out.WriteLineAsync($"{"ID",-22} {"USER",-12} {"RESOURCE",-16} {"CLIENT",-22} {"INSTANCE",-10} {"AGE",8}");
+            foreach (var row in rows)
+            {
+                await context.Out.WriteLineAsync(
+                    $"{Text(row, "id"),-22} {Text(row, "user"),-12} {Text(row, "resource"),-16} {Text(row, "client"),-22} {Text(row, "instance"),-10} {TimeSpan.FromSeconds(row.GetProperty("seconds").GetInt64()),8:c}");
+            }
+
+            return AirlockCli.Ok;
+        });
+        return command;
+    }
+
+    private static Command Kill(CliContext context)
+    {
+        var (gateway, tokenFile) = CommonOptions();
+        var id = new Argument<string>("ID") { Description = "The session to end (from sessions list)." };
+        var command = new Command("kill", "End a session at once; its client gets FATAL 57P01.") { id, gateway, tokenFile };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await Task.Yield();
+            using var client = Client(parse.GetValue(gateway), parse.GetValue(tokenFile));
+            using var response = await client.DeleteAsync(new Uri("v1/sessions/" + Uri.EscapeDataString(parse.GetValue(id)!), UriKind.Relative), cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return await FailAsync(context, response, body);
+            }
+
+            await context.Out.WriteLineAsync($"killed session {parse.GetValue(id)}");
+            return AirlockCli.Ok;
+        });
+        return command;
+    }
+
+    private static HttpClient Client(string? gateway, string? tokenFile)
+    {
+        var address = gateway ?? Environment.GetEnvironmentVariable(GatewayVariable) ?? "http://127.0.0.1:8080";
+        if (!Uri.TryCreate(address.EndsWith('/') ? address : address + "/", UriKind.Absolute, out var baseAddress))
+        {
+            throw new CliUsageException($"--gateway '{address}' is not a URL (e.g. http://127.0.0.1:8080)");
+        }
+
+        var token = tokenFile is not null
+            ? (File.Exists(tokenFile) ? File.ReadAllText(tokenFile).Trim() : throw new CliUsageException($"--token-file '{tokenFile}' does not exist"))
+            : Environment.GetEnvironmentVariable(TokenVariable) ?? throw new CliUsageException($"no admin token: pass --token-file FILE or set {TokenVariable}");
+        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(15) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private static async Task<int> FailAsync(CliContext context, HttpResponseMessage response, string body)
+    {
+        var message = body;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            message = document.RootElement.TryGetProperty("error", out var error) ? error.GetString() ?? body : body;
+        }
+        catch (JsonException)
+        {
+            // Not JSON: show it as it came.
+        }
+
+        await context.Error.WriteLineAsync($"airlock: the admin API answered {(int)response.StatusCode}: {message}");
+        return response.StatusCode == System.Net.HttpStatusCode.NotFound ? AirlockCli.Failed : AirlockCli.Unavailable;
+    }
+
+    private static string Text(JsonElement row, string name) => row.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Airlock.Audit;
+using Airlock.Gateway.Configuration;
+using Airlock.Gateway.Demo;
+
+namespace Airlock.Gateway.Hosting;
+
+/// <summary>
+/// <c>airlock demo</c>: a throwaway PostgreSQL with sample PII, and the gateway in front of it with the
+/// SQLite store and the sample policy. Everything it makes lives in one directory:
+/// <code>
+///  DIR/pgdata, DIR/run      the demo PostgreSQL (initdb, free port)
+///  DIR/airlock.yaml         the gateway config it runs with (tokens stored as SHA-256 only)
+///  DIR/secrets/             the upstream password and the audit signing key (0600)
+///  DIR/airlock.db           the store: audit trail, sessions
+///  DIR/demo.json            ports, database, user tokens, upstream (for scripts and tests)
+/// </code>
+/// </summary>
+public sealed class DemoEnvironment : IAsyncDisposable
+{
+    private DemoEnvironment(string directory, DemoDatabase database, GatewayHost gateway, IReadOnlyDictionary<string, string> tokens, string adminToken)
+    {
+        Directory = directory;
+        Database = database;
+        Gateway = gateway;
+        Tokens = tokens;
+        AdminToken = adminToken;
+    }
+
+    public string Directory { get; }
+
+    public DemoDatabase Database { get; }
+
+    public GatewayHost Gateway { get; }
+
+    /// <summary>Demo users and their tokens (shown to the person running the demo; the config keeps only hashes).</summary>
+    public IReadOnlyDictionary<string, string> Tokens { get; }
+
+    public string AdminToken { get; }
+
+    public string DemoJsonPath => Path.Combine(Directory, "demo.json");
+
+    public int GatewayPort => Gateway.Postgres.Endpoint.Port;
+
+    public int HttpPort => Gateway.AdminApi?.Address.Port ?? 0;
+
+    public static async Task<DemoEnvironment> StartAsync(string? directory, int gatewayPort, int httpPort, string policyDirectory, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        directory = Path.GetFullPath(directory ?? Path.Combine(Path.GetTempPath(), "airlock-demo-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
+        System.IO.Directory.CreateDirectory(directory);
+        progress?.Report($"Starting a throwaway PostgreSQL in {directory} and loading sample customers and orders…");
+        var database = await DemoDatabase.StartAsync(new DemoDatabaseOptions { Directory = directory }, cancellationToken);
+        try
+        {
+            var secrets = Path.Combine(directory, "secrets");
+            System.IO.Directory.CreateDirectory(secrets);
+            WritePrivate(Path.Combine(secrets, "upstream-password"), database.Password);
+            using (var key = AuditSigningKey.Generate())
+            {
+                WritePrivate(Path.Combine(secrets, "audit-key.pem"), key.ExportPrivateKeyPem());
+                await File.WriteAllTextAsync(Path.Combine(directory, "audit-public-key.pem"), key.ExportPublicKeyPem(), cancellationToken);
+            }
+
+            var tokens = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["alice"] = NewToken(),
+                ["bob"] = NewToken(),
+            };
+            var adminToken = NewToken();
+            var configPath = Path.Combine(directory, "airlock.yaml");
+            await File.WriteAllTextAsync(configPath, ConfigYaml(database, tokens, adminToken, gatewayPort, httpPort, Path.GetFullPath(policyDirectory)), cancellationToken);
+
+            var loaded = GatewayConfigLoader.Load(configPath);
+            if (loaded.Config is not { } config || loaded.Diagnostics.Count > 0)
+            {
+                throw new InvalidOperationException("the demo's generated config is invalid: " + string.Join("; ", loaded.Diagnostics));
+            }
+
+            progress?.Report("Starting the gateway with the sample policy and an SQLite store…");
+            var gateway = await GatewayHost.StartAsync(config, cancellationToken: cancellationToken);
+            var demo = new DemoEnvironment(directory, database, gateway, tokens, adminToken);
+            await demo.WriteDemoJsonAsync(cancellationToken);
+            return demo;
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The ready-to-paste commands printed for the person running the demo.</summary>
+    public string Instructions()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Airlock demo is running. Files: {Directory}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  gateway  127.0.0.1:{GatewayPort} (PostgreSQL protocol)   admin API http://127.0.0.1:{HttpPort}");
+        text.AppendLine();
+        text.AppendLine("Connect as alice (an engineer: reads are masked and capped, writes wait for review, DDL is denied):");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  PGPASSWORD={Tokens["alice"]} psql \"host=127.0.0.1 port={GatewayPort} dbname=demo user=alice sslmode=disable\"");
+        text.AppendLine();
+        text.AppendLine("Connect as bob (an approver):");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  PGPASSWORD={Tokens["bob"]} psql \"host=127.0.0.1 port={GatewayPort} dbname=demo user=bob sslmode=disable\"");
+        text.AppendLine();
+        text.AppendLine("Try, as alice:");
+        text.AppendLine("  SELECT email, card_number FROM customers LIMIT 5;   -- masked");
+        text.AppendLine("  DELETE FROM orders WHERE id = 1;                    -- held for review");
+        text.AppendLine("  DROP TABLE orders;                                  -- denied, with the rule's message");
+        text.AppendLine();
+        text.AppendLine("Then look at the record:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  ./airlock audit tail --store sqlite:{Path.Combine(Directory, "airlock.db")} -n 20");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  ./airlock audit verify --store sqlite:{Path.Combine(Directory, "airlock.db")} --public-key {Path.Combine(Directory, "audit-public-key.pem")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  ./airlock sessions list --gateway http://127.0.0.1:{HttpPort} --token-file {Path.Combine(Directory, "secrets", "admin-token")}");
+        text.AppendLine();
+        text.Append("Press Ctrl-C to stop everything.");
+        return text.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    private async Task WriteDemoJsonAsync(CancellationToken cancellationToken)
+    {
+        WritePrivate(Path.Combine(Directory, "secrets", "admin-token"), AdminToken);
+        var json = new
+        {
+            gateway_port = GatewayPort,
+            http_port = HttpPort,
+            database = "demo",
+            users = Tokens.ToDictionary(t => t.Key, t => new { token = t.Value }, StringComparer.Ordinal),
+            admin_token = AdminToken,
+            upstream = new { host = Database.Host, port = Database.Port, user = Database.User, password = Database.Password, database = Database.Database },
+            store = Path.Combine(Directory, "airlock.db"),
+            audit_public_key = Path.Combine(Directory, "audit-public-key.pem"),
+        };
+        var path = DemoJsonPath;
+        WritePrivate(path, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+        await Task.CompletedTask;
+        _ = cancellationToken;
+    }
+
+    private static string ConfigYaml(DemoDatabase database, Dictionary<string, string> tokens, string adminToken, int gatewayPort, int httpPort, string policyDirectory) => $"""
+        # Written by `airlock demo`. Tokens are kept as SHA-256 only; secrets are files in ./secrets (0600).
+        listen:
+          postgres: 127.0.0.1:{gatewayPort}
+          http: 127.0.0.1:{httpPort}
+        policy: {Quote(policyDirectory)}
+        store: sqlite:./airlock.db
+        instance: demo
+        audit:
+          durability: crash
+          required: true
+          signing_key: file:./secrets/audit-key.pem
+        users:
+        {string.Join("\n", tokens.Select(t => $"  {t.Key}:\n    token_sha256: {Sha256(t.Value)}"))}
+        admin:
+          tokens:
+            - name: demo-admin
+              token_sha256: {Sha256(adminToken)}
+        upstreams:
+          demo:
+            host: {database.Host}
+            port: {database.Port}
+            database: {database.Database}
+            user: {database.User}
+            password: file:./secrets/upstream-password
+            sslmode: disable
+        """;
+
+    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static string NewToken() => "alk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+
+    private static string Sha256(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static void WritePrivate(string path, string content)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(path, options);
+        stream.Write(Encoding.UTF8.GetBytes(content));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+}
