@@ -149,14 +149,15 @@ public sealed partial class PolicyHost : IAsyncDisposable
 
     private void Raise(PolicyChange change)
     {
-        if (change.Changed is { } changed)
-        {
-            Changed?.Invoke(this, changed);
-        }
-
+        // Why before what: a start that fell back reports the disk's rejection, then the revision that took over.
         if (change.Rejected is { } rejected)
         {
             Rejected?.Invoke(this, rejected);
+        }
+
+        if (change.Changed is { } changed)
+        {
+            Changed?.Invoke(this, changed);
         }
     }
 
