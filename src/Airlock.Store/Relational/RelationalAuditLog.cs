@@ -23,6 +23,7 @@ internal sealed class RelationalAuditLog : IAuditLog, IAsyncDisposable
     private readonly SemaphoreSlim _writerGate = new(1, 1);
     private readonly List<AuditRow> _rows = [];
     private DbConnection? _writer;
+    private AuditWriterCommands? _commands;
 
     public RelationalAuditLog(StoreDialect dialect, bool readOnly)
     {
@@ -154,10 +155,12 @@ internal sealed class RelationalAuditLog : IAuditLog, IAsyncDisposable
     {
         _writer ??= await _dialect.OpenAuditWriterAsync(cancellationToken).ConfigureAwait(false);
         var connection = _writer;
+        var commands = _commands ??= AuditWriterCommands.For(connection, _dialect.LockHeadClause);
         var transaction = await _dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
-            var head = await ReadHeadAsync(connection, transaction, _dialect.LockHeadClause, cancellationToken).ConfigureAwait(false);
+            commands.Enlist(transaction);
+            var head = await ReadHeadAsync(commands.ReadHead, cancellationToken).ConfigureAwait(false);
             _rows.Clear();
             var checkpoint = sealer.Seal(head, _rows);
             if (_rows.Count == 0 && checkpoint is null)
@@ -173,24 +176,36 @@ internal sealed class RelationalAuditLog : IAuditLog, IAsyncDisposable
             var last = _rows.Count > 0 ? _rows[^1] : null;
             if (checkpoint is not null)
             {
-                await using var insert = Db.Command(connection, "INSERT INTO audit_checkpoints (id, seq, head_hash, time, key_id, signature) VALUES (@id, @seq, @hash, @time, @key, @sig)", transaction)
-                    .With("@id", checkpoint.Id).With("@seq", checkpoint.Seq).With("@hash", checkpoint.HeadHash)
-                    .With("@time", checkpoint.TimeMicros).With("@key", checkpoint.KeyId).With("@sig", checkpoint.Signature);
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                AuditWriterCommands.Set(commands.InsertCheckpoint, checkpoint.Id, checkpoint.Seq, checkpoint.HeadHash, checkpoint.TimeMicros, checkpoint.KeyId, checkpoint.Signature);
+                await commands.InsertCheckpoint.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await using (var update = Db.Command(connection, "UPDATE audit_head SET seq = @seq, hash = @hash, checkpoint_id = @cid, checkpoint_seq = @cseq, checkpoint_time = @ctime WHERE id = 1", transaction)
-                .With("@seq", last?.Seq ?? head.Seq).With("@hash", last?.Hash ?? head.Hash)
-                .With("@cid", checkpoint?.Id ?? head.CheckpointId).With("@cseq", checkpoint?.Seq ?? head.CheckpointSeq)
-                .With("@ctime", checkpoint?.TimeMicros ?? head.CheckpointTimeMicros))
-            {
-                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
+            AuditWriterCommands.Set(
+                commands.UpdateHead,
+                last?.Seq ?? head.Seq,
+                last?.Hash ?? head.Hash,
+                checkpoint?.Id ?? head.CheckpointId,
+                checkpoint?.Seq ?? head.CheckpointSeq,
+                checkpoint?.TimeMicros ?? head.CheckpointTimeMicros);
+            await commands.UpdateHead.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         _dialect.Committed();
+    }
+
+    private static async ValueTask<AuditChainHead> ReadHeadAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new StoreException(StoreErrors.AuditHeadMissing, "the audit head row is missing: the store was edited by hand; run `airlock audit verify`");
+            }
+
+            return new AuditChainHead(reader.GetInt64(0), reader.Bytes(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+        }
     }
 
     private static async ValueTask<AuditChainHead> ReadHeadAsync(DbConnection connection, DbTransaction? transaction, string lockClause, CancellationToken cancellationToken)
@@ -298,6 +313,12 @@ internal sealed class RelationalAuditLog : IAuditLog, IAsyncDisposable
 
     private async ValueTask DropWriterAsync()
     {
+        if (_commands is not null)
+        {
+            await _commands.DisposeAsync().ConfigureAwait(false);
+            _commands = null;
+        }
+
         if (_writer is not null)
         {
             await _writer.DisposeAsync().ConfigureAwait(false);
