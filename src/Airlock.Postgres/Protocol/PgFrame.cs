@@ -45,22 +45,25 @@ internal static class PgFrame
         return true;
     }
 
-    /// <summary>Takes the untyped startup-phase packet (Int32 length, Int32 code, body).</summary>
+    /// <summary>
+    /// Takes the untyped startup-phase packet (Int32 length, Int32 code, body). The length is checked as soon
+    /// as its four bytes are in, so a bad one is refused at once rather than after waiting for more bytes.
+    /// </summary>
     public static bool TryReadStartup(ref ReadOnlySequence<byte> buffer, int maxLength, out int code, out ReadOnlySequence<byte> body)
     {
         code = 0;
         body = default;
-        if (buffer.Length < 8)
+        if (buffer.Length < 4)
         {
             return false;
         }
 
         Span<byte> header = stackalloc byte[8];
-        buffer.Slice(0, 8).CopyTo(header);
+        buffer.Slice(0, 4).CopyTo(header);
         var length = BinaryPrimitives.ReadInt32BigEndian(header);
         if (length < 8 || length > maxLength)
         {
-            throw new PgProtocolException($"the startup packet has an invalid length {length}");
+            throw new PgProtocolException($"the startup packet has an invalid length {length} (it must be 8 to {maxLength} bytes)");
         }
 
         if (buffer.Length < length)
@@ -68,6 +71,7 @@ internal static class PgFrame
             return false;
         }
 
+        buffer.Slice(4, 4).CopyTo(header[4..]);
         code = BinaryPrimitives.ReadInt32BigEndian(header[4..]);
         body = buffer.Slice(8, length - 8);
         buffer = buffer.Slice(length);

@@ -70,7 +70,8 @@ internal ref struct PgReader
 
     private readonly void Need(int count)
     {
-        if (_position + count > _data.Length)
+        // Compared without adding: a count near int.MaxValue (a lying length) must not wrap around.
+        if (count > _data.Length - _position)
         {
             throw new PgProtocolException("a message ends before its fields do");
         }

@@ -61,6 +61,12 @@ internal static class GatewayErrors
         "AL0711: the action was refused because it could not be recorded: " + message,
         Hint: "The audit trail is required, so nothing runs unrecorded. Ask the gateway's operators to check the store.");
 
+    public static PgError LoginTimeout(TimeSpan timeout) => new(
+        "08P01",
+        $"AL0915: the startup and login did not finish within {timeout.TotalSeconds:0.###} seconds",
+        Hint: "The client sent too little, or too slowly, for the gateway to log it in. Connect again.",
+        Severity: "FATAL");
+
     public static PgError TlsRequired { get; } = new(
         "28000",
         "AL0912: this gateway requires TLS",

@@ -32,6 +32,8 @@ internal sealed partial class PgClientConnection
 
                 if (_skipUntilSync && type != (byte)'S')
                 {
+                    // Skipped, as the server skips after an error; an unknown type is refused all the same, as the server does.
+                    _ = FrontendMessageName(type) ?? throw new PgProtocolException($"unexpected message type '{PgFrame.Printable(type)}' from the client");
                     continue;
                 }
 
@@ -48,15 +50,21 @@ internal sealed partial class PgClientConnection
         }
     }
 
+    /// <summary>
+    /// Handles one client message. Its fields are checked as strictly as the server would read them (a
+    /// message the server would misread differently from the gateway is never forwarded); a malformed one
+    /// ends the connection with 08P01 naming the message and what was wrong with it.
+    /// </summary>
     private async ValueTask HandleFrontendAsync(byte type, ReadOnlySequence<byte> payload, ReadOnlySequence<byte> whole, IBufferWriter<byte> upstream, CancellationToken cancellationToken)
     {
+        var name = FrontendMessageName(type) ?? throw new PgProtocolException($"unexpected message type '{PgFrame.Printable(type)}' from the client");
         byte[]? rented = null;
         try
         {
             switch ((char)type)
             {
                 case 'Q':
-                    await OnQueryAsync(Utf8CString(PgReader.Contiguous(payload, ref rented)), whole, upstream, cancellationToken);
+                    await OnQueryAsync(ReadQuery(PgReader.Contiguous(payload, ref rented)), whole, upstream, cancellationToken);
                     break;
                 case 'P':
                     await OnParseAsync(PgReader.Contiguous(payload, ref rented).ToArray(), whole, upstream, cancellationToken);
@@ -73,7 +81,7 @@ internal sealed partial class PgClientConnection
                     OnDescribe(PgReader.Contiguous(payload, ref rented), whole, upstream);
                     break;
                 case 'E':
-                    await OnExecuteAsync(new PgReader(PgReader.Contiguous(payload, ref rented)).ReadCString(), whole, upstream, cancellationToken);
+                    await OnExecuteAsync(ReadExecute(PgReader.Contiguous(payload, ref rented)), whole, upstream, cancellationToken);
                     break;
                 case 'C':
                     OnClose(PgReader.Contiguous(payload, ref rented));
@@ -81,12 +89,17 @@ internal sealed partial class PgClientConnection
                     Forward(whole, upstream);
                     break;
                 case 'S':
+                    ExpectEmpty(payload);
                     _skipUntilSync = false;
                     _tracker.Enqueue(new Expected(ExpectedKind.Sync));
                     Forward(whole, upstream);
                     break;
-                case 'H' or 'd' or 'c' or 'f':
-                    // Flush, and COPY FROM STDIN data: relayed as is (the COPY itself was decided at its Query).
+                case 'H' or 'c':
+                    ExpectEmpty(payload);
+                    Forward(whole, upstream);
+                    break;
+                case 'd' or 'f':
+                    // COPY FROM STDIN data: relayed as is (the COPY itself was decided at its Query).
                     Forward(whole, upstream);
                     break;
                 case 'F':
@@ -95,6 +108,10 @@ internal sealed partial class PgClientConnection
                 default:
                     throw new PgProtocolException($"unexpected message type '{PgFrame.Printable(type)}' from the client");
             }
+        }
+        catch (PgProtocolException ex)
+        {
+            throw new PgProtocolException($"malformed {name} message: {ex.Message}", ex);
         }
         finally
         {
@@ -130,6 +147,14 @@ internal sealed partial class PgClientConnection
         var r = new PgReader(payload);
         var name = r.ReadCString();
         var sql = r.ReadCString();
+        var parameterTypes = r.ReadInt16();
+        if (parameterTypes < 0)
+        {
+            throw new PgProtocolException($"a negative parameter count {parameterTypes}");
+        }
+
+        r.ReadBytes(parameterTypes * 4);
+        ExpectEnd(r);
         var verdict = _services.Gate.Decide(_session!, sql);
         _statements.Remove(name);
         if (!verdict.Allowed)
@@ -160,17 +185,34 @@ internal sealed partial class PgClientConnection
         for (var i = 0; i < parameters; i++)
         {
             var length = r.ReadInt32();
+            if (length < -1)
+            {
+                throw new PgProtocolException($"parameter {i + 1} has an invalid length {length}");
+            }
+
             if (length > 0)
             {
                 r.ReadBytes(length);
             }
         }
 
-        var formats = new short[r.ReadInt16()];
+        var formatCount = r.ReadInt16();
+        if (formatCount < 0)
+        {
+            throw new PgProtocolException($"a negative result format count {formatCount}");
+        }
+
+        var formats = new short[formatCount];
         for (var i = 0; i < formats.Length; i++)
         {
             formats[i] = r.ReadInt16();
+            if (formats[i] is not (0 or 1))
+            {
+                throw new PgProtocolException($"result format code {formats[i]} is neither text (0) nor binary (1)");
+            }
         }
+
+        ExpectEnd(r);
 
         if (!_statements.TryGetValue(statementName, out var statement))
         {
@@ -194,9 +236,7 @@ internal sealed partial class PgClientConnection
 
     private void OnDescribe(ReadOnlySpan<byte> payload, ReadOnlySequence<byte> whole, IBufferWriter<byte> upstream)
     {
-        var r = new PgReader(payload);
-        var what = r.ReadByte();
-        var name = r.ReadCString();
+        var (what, name) = ReadTarget(payload);
         var expected = what == (byte)'S'
             ? new Expected(ExpectedKind.DescribeStatement) { Statement = _statements.GetValueOrDefault(name) }
             : new Expected(ExpectedKind.DescribePortal) { Portal = _portals.GetValueOrDefault(name) };
@@ -225,9 +265,7 @@ internal sealed partial class PgClientConnection
 
     private void OnClose(ReadOnlySpan<byte> payload)
     {
-        var r = new PgReader(payload);
-        var what = r.ReadByte();
-        var name = r.ReadCString();
+        var (what, name) = ReadTarget(payload);
         if (what == (byte)'S')
         {
             _statements.Remove(name);
@@ -301,5 +339,72 @@ internal sealed partial class PgClientConnection
     {
         var end = payload.IndexOf((byte)0);
         return Utf8(end < 0 ? payload : payload[..end]);
+    }
+
+    private static string? FrontendMessageName(byte type) => (char)type switch
+    {
+        'Q' => "Query",
+        'P' => "Parse",
+        'B' => "Bind",
+        'D' => "Describe",
+        'E' => "Execute",
+        'C' => "Close",
+        'S' => "Sync",
+        'H' => "Flush",
+        'd' => "CopyData",
+        'c' => "CopyDone",
+        'f' => "CopyFail",
+        'F' => "FunctionCall",
+        _ => null,
+    };
+
+    /// <summary>Query: one NUL-terminated string and nothing after it (the server reads no further than its NUL either).</summary>
+    private static string ReadQuery(ReadOnlySpan<byte> payload)
+    {
+        var r = new PgReader(payload);
+        var sql = r.ReadCString();
+        ExpectEnd(r);
+        return sql;
+    }
+
+    /// <summary>Execute: the portal name and the row limit.</summary>
+    private static string ReadExecute(ReadOnlySpan<byte> payload)
+    {
+        var r = new PgReader(payload);
+        var portal = r.ReadCString();
+        r.ReadInt32();
+        ExpectEnd(r);
+        return portal;
+    }
+
+    /// <summary>Describe and Close: 'S' (statement) or 'P' (portal), then a name.</summary>
+    private static (byte What, string Name) ReadTarget(ReadOnlySpan<byte> payload)
+    {
+        var r = new PgReader(payload);
+        var what = r.ReadByte();
+        if (what is not ((byte)'S' or (byte)'P'))
+        {
+            throw new PgProtocolException($"'{PgFrame.Printable(what)}' is neither 'S' (statement) nor 'P' (portal)");
+        }
+
+        var name = r.ReadCString();
+        ExpectEnd(r);
+        return (what, name);
+    }
+
+    private static void ExpectEnd(PgReader r)
+    {
+        if (r.Remaining != 0)
+        {
+            throw new PgProtocolException($"{r.Remaining} bytes follow its last field");
+        }
+    }
+
+    private static void ExpectEmpty(in ReadOnlySequence<byte> payload)
+    {
+        if (!payload.IsEmpty)
+        {
+            throw new PgProtocolException($"it should have no fields but has {payload.Length} bytes");
+        }
     }
 }

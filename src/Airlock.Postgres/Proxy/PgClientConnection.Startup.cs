@@ -32,7 +32,19 @@ internal sealed partial class PgClientConnection
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(_options.LoginTimeout);
-        var token = timeout.Token;
+        try
+        {
+            return await StartupStepsAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            await TrySendFatalAsync(GatewayErrors.LoginTimeout(_options.LoginTimeout));
+            return false;
+        }
+    }
+
+    private async Task<bool> StartupStepsAsync(CancellationToken token)
+    {
         var tls = false;
         while (true)
         {
@@ -110,14 +122,27 @@ internal sealed partial class PgClientConnection
         ResetClientPipes();
     }
 
+    /// <summary>Name/value pairs of NUL-terminated strings, then a final NUL.</summary>
     private static List<KeyValuePair<string, string>> ParseParameters(byte[] body)
     {
         var parameters = new List<KeyValuePair<string, string>>();
         var r = new PgReader(body);
-        while (r.Remaining > 1)
+        try
         {
-            var name = r.ReadCString();
-            parameters.Add(new(name, r.ReadCString()));
+            while (r.Remaining > 1)
+            {
+                var name = r.ReadCString();
+                parameters.Add(new(name, r.ReadCString()));
+            }
+        }
+        catch (PgProtocolException ex)
+        {
+            throw new PgProtocolException("malformed startup packet: " + ex.Message, ex);
+        }
+
+        if (r.Remaining != 1 || body[^1] != 0)
+        {
+            throw new PgProtocolException("malformed startup packet: it does not end with the NUL after its last parameter");
         }
 
         return parameters;

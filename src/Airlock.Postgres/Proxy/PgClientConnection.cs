@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Airlock.Audit;
 using Airlock.Masking;
 using Airlock.Pipeline;
@@ -73,6 +74,8 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
         {
             if (!await StartupAsync(stopping))
             {
+                // A login that failed after its session started (the client left, the login timed out) still ends it.
+                await EndUnfinishedLoginAsync();
                 return;
             }
 
@@ -86,10 +89,21 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
         catch (PgProtocolException ex)
         {
             await TrySendFatalAsync(GatewayErrors.Protocol(ex.Message));
+            await EndUnfinishedLoginAsync();
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or AuthenticationException)
         {
-            // The client or the server went away: nothing to tell anyone.
+            // The client or the server went away, or the client's TLS handshake failed: nothing to tell anyone.
+            await EndUnfinishedLoginAsync();
+        }
+    }
+
+    /// <summary>Ends a session whose login did not get as far as the loops (a no-op once the session was ended).</summary>
+    private async Task EndUnfinishedLoginAsync()
+    {
+        if (_session is { } session)
+        {
+            await _services.Sessions.EndAsync(session, "login not completed");
         }
     }
 

@@ -16,6 +16,7 @@ public sealed class PgGatewayListener : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<PgClientConnection, Task> _connections = new();
     private Task? _accepting;
+    private int _connectionFaults;
 
     public PgGatewayListener(PgGatewayServices services, PgGatewayOptions options)
     {
@@ -30,8 +31,9 @@ public sealed class PgGatewayListener : IAsyncDisposable
     public int ConnectionCount => _connections.Count;
 
     /// <summary>Connections that ended on an unexpected fault (closed; the listener went on). For health and tests.</summary>
-    public int ConnectionFaults { get; private set; }
+    public int ConnectionFaults => Volatile.Read(ref _connectionFaults);
 
+    /// <summary>The last fault's exception type and message.</summary>
     public string? LastFault { get; private set; }
 
     public void Start()
@@ -99,8 +101,8 @@ public sealed class PgGatewayListener : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            ConnectionFaults++;
-            LastFault = ex.GetType().Name;
+            LastFault = $"{ex.GetType().Name}: {ex.Message}";
+            Interlocked.Increment(ref _connectionFaults);
         }
         finally
         {

@@ -15,7 +15,7 @@ namespace Airlock.Postgres.Tests.Support;
 /// The whole PostgreSQL path, for real: a throwaway PostgreSQL with sample PII, the sample policy bundle,
 /// an SQLite store with a signed audit trail, and the gateway listening on a free port.
 /// </summary>
-public sealed class GatewayHarness : IAsyncLifetime
+public class GatewayHarness : IAsyncLifetime
 {
     public const string AliceToken = "alice-token-0123456789";
     public const string BobToken = "bob-token-0123456789";
@@ -66,9 +66,12 @@ public sealed class GatewayHarness : IAsyncLifetime
             Authenticator = new StaticTokens(new Dictionary<string, string> { ["alice"] = AliceToken, ["bob"] = BobToken, ["dave"] = DaveToken }),
             ResolveUpstream = resource => resource == "demo" ? new UpstreamTarget(Cluster.Host, Cluster.Port, "demo", Cluster.SuperUser, Cluster.Password, "disable") : null,
         };
-        Listener = new PgGatewayListener(Services, new PgGatewayOptions { Listen = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) });
+        Listener = new PgGatewayListener(Services, ConfigureGateway(new PgGatewayOptions { Listen = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) }));
         Listener.Start();
     }
+
+    /// <summary>The gateway's options: a subclass may change them (a short login timeout, a TLS certificate); keep Listen.</summary>
+    protected virtual PgGatewayOptions ConfigureGateway(PgGatewayOptions options) => options;
 
     public string ConnectionString(string user = "alice", string token = AliceToken, string database = "demo") =>
         $"Host=127.0.0.1;Port={Port};Username={user};Password={token};Database={database};SSL Mode=Disable;Pooling=false;Timeout=15;Command Timeout=30";
