@@ -14,7 +14,7 @@ namespace Airlock.Gateway.Hosting;
 /// <code>
 ///  DIR/pgdata, DIR/run      the demo PostgreSQL (initdb, free port)
 ///  DIR/airlock.yaml         the gateway config it runs with (tokens stored as SHA-256 only)
-///  DIR/secrets/             the upstream password and the audit signing key (0600)
+///  DIR/secrets/             the upstream password, the audit signing key, a self-signed TLS certificate (0600)
 ///  DIR/airlock.db           the store: audit trail, sessions
 ///  DIR/demo.json            ports, database, user tokens, upstream (for scripts and tests)
 /// </code>
@@ -58,6 +58,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
             var secrets = Path.Combine(directory, "secrets");
             System.IO.Directory.CreateDirectory(secrets);
             WritePrivate(Path.Combine(secrets, "upstream-password"), database.Password);
+            WriteSelfSignedCertificate(secrets);
             using (var key = AuditSigningKey.Generate())
             {
                 WritePrivate(Path.Combine(secrets, "audit-key.pem"), key.ExportPrivateKeyPem());
@@ -157,6 +158,10 @@ public sealed class DemoEnvironment : IAsyncDisposable
           durability: crash
           required: true
           signing_key: file:./secrets/audit-key.pem
+        tls:
+          certificate: file:./secrets/tls-cert.pem
+          key: file:./secrets/tls-key.pem
+          require: false
         users:
         {string.Join("\n", tokens.Select(t => $"  {t.Key}:\n    token_sha256: {Sha256(t.Value)}"))}
         admin:
@@ -172,6 +177,20 @@ public sealed class DemoEnvironment : IAsyncDisposable
             password: file:./secrets/upstream-password
             sslmode: disable
         """;
+
+    /// <summary>A self-signed certificate for 127.0.0.1 and localhost, so the demo can show TLS (sslmode=require).</summary>
+    private static void WriteSelfSignedCertificate(string secrets)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=airlock-demo", key, HashAlgorithmName.SHA256);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
+        WritePrivate(Path.Combine(secrets, "tls-cert.pem"), certificate.ExportCertificatePem());
+        WritePrivate(Path.Combine(secrets, "tls-key.pem"), key.ExportPkcs8PrivateKeyPem());
+    }
 
     private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 

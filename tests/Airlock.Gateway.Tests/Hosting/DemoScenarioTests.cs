@@ -91,6 +91,21 @@ public sealed class DemoScenarioTests(DemoFixture fixture) : IClassFixture<DemoF
     }
 
     [Fact]
+    public async Task Clients_can_use_tls_with_the_demos_self_signed_certificate()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString("alice").Replace("SSL Mode=Disable", "SSL Mode=Require", StringComparison.Ordinal));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT email FROM customers LIMIT 1", connection);
+        Assert.DoesNotContain("@", (string?)await command.ExecuteScalarAsync() ?? "@", StringComparison.Ordinal);
+
+        var psql = await ProcessRunner.RunAsync(
+            Path.Combine(PostgresCluster.DefaultBinDirectory, "psql"),
+            ["-X", "-At", "-h", "127.0.0.1", "-p", Demo.GatewayPort.ToString(CultureInfo.InvariantCulture), "-U", "alice", "-d", "demo", "-c", "SELECT 1"],
+            new Dictionary<string, string> { ["PGPASSWORD"] = Demo.Tokens["alice"], ["PGSSLMODE"] = "require" });
+        Assert.True(psql.ExitCode == 0, psql.StandardError);
+    }
+
+    [Fact]
     public async Task The_admin_api_needs_a_token_and_reports_health_and_policy()
     {
         using var anonymous = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Demo.HttpPort}/") };
