@@ -16,7 +16,7 @@ internal static class GatewayErrors
     public static PgError ReviewRequired(string rule, string? ruleMessage) => new(
         "42501",
         $"AL0902: approval required by policy rule {rule}" + (ruleMessage is null ? string.Empty : $": {ruleMessage}"),
-        Hint: "This statement needs a second pair of eyes. Ask an approver to review it (airlock reviews list), then run it again.");
+        Hint: "This statement needs an approver's review before it can run: ask one of the approvers the rule names.");
 
     public static PgError DeniedStatement(string name) => new(
         "42501",
@@ -66,6 +66,11 @@ internal static class GatewayErrors
         $"AL0915: the startup and login did not finish within {timeout.TotalSeconds:0.###} seconds",
         Hint: "The client sent too little, or too slowly, for the gateway to log it in. Connect again.",
         Severity: "FATAL");
+
+    public static PgError CopyNotMaskable { get; } = new(
+        "0A000",
+        "AL0916: this COPY TO STDOUT has columns that are masked whole, and with its own DELIMITER, QUOTE or ESCAPE the gateway cannot split its rows to mask them",
+        Hint: "Use COPY's default text or CSV layout (FORMAT csv without DELIMITER, QUOTE or ESCAPE), or SELECT.");
 
     public static PgError TlsRequired { get; } = new(
         "28000",
