@@ -54,7 +54,7 @@ internal sealed class ConfigReader(string file, string baseDirectory)
 
             if (Array.IndexOf(allowed, name) < 0)
             {
-                var suggestion = ConfigSuggest.Closest(name, allowed);
+                var suggestion = Airlock.Policy.Loading.Suggest.Closest(name, allowed);
                 var hint = suggestion is null ? $"expected one of: {string.Join(", ", allowed)}" : $"did you mean '{suggestion}'?";
                 Report(GatewayErrors.UnknownKey, At(key), $"unknown key '{name}' in {what}; {hint}");
             }

@@ -1,7 +1,7 @@
 namespace Airlock.Policy.Loading;
 
-/// <summary>"Did you mean" suggestions by edit distance.</summary>
-internal static class Suggest
+/// <summary>"Did you mean" suggestions by edit distance, for policy files and the gateway config alike.</summary>
+public static class Suggest
 {
     /// <summary>The candidate closest to <paramref name="text"/>, when it is close enough to be a likely typo.</summary>
     public static string? Closest(string text, IEnumerable<string> candidates)
@@ -23,7 +23,7 @@ internal static class Suggest
     }
 
     /// <summary>Optimal string alignment distance: Levenshtein plus adjacent transpositions, the commonest typo.</summary>
-    internal static int Distance(string a, string b)
+    public static int Distance(string a, string b)
     {
         var d = new int[a.Length + 1, b.Length + 1];
         for (var i = 0; i <= a.Length; i++)
