@@ -6,6 +6,10 @@ set -uo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/scripts/prereqs.sh"
 require_dotnet
 ensure_apt "${runtime_packages[@]}" "${test_packages[@]}"
+ensure_programs "${test_programs[@]}"
+for dir in "${test_npm_dirs[@]}"; do
+    ensure_npm "$dir"
+done
 
 cd "$airlock_root"
 log="$(mktemp)"

@@ -13,7 +13,8 @@ namespace Airlock.Postgres.Tests.Support;
 
 /// <summary>
 /// The whole PostgreSQL path, for real: a throwaway PostgreSQL with sample PII, the sample policy bundle,
-/// an SQLite store with a signed audit trail, and the gateway listening on a free port.
+/// an SQLite store with a signed audit trail, and the gateway listening on a free port. A subclass may
+/// bring its own small policy bundle instead of the sample one (<see cref="BenchGatewayHarness"/>).
 /// </summary>
 public class GatewayHarness : IAsyncLifetime
 {
@@ -22,6 +23,18 @@ public class GatewayHarness : IAsyncLifetime
     public const string DaveToken = "dave-token-0123456789";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("airlock-gw-").FullName;
+    private readonly IReadOnlyDictionary<string, string>? _policyFiles;
+
+    /// <summary>The gateway with the sample policy bundle (samples/policies).</summary>
+    public GatewayHarness()
+    {
+    }
+
+    /// <summary>The gateway with a bundle of its own: file path in the bundle → YAML text.</summary>
+    protected GatewayHarness(IReadOnlyDictionary<string, string> policyFiles)
+    {
+        _policyFiles = policyFiles;
+    }
 
     public PostgresCluster Cluster { get; private set; } = null!;
 
@@ -47,7 +60,7 @@ public class GatewayHarness : IAsyncLifetime
         await Cluster.CreateDatabaseAsync("demo");
         await Cluster.RunPsqlAsync("demo", SampleData.Schema);
 
-        var loaded = BundleLoader.Load(Path.Combine(RepositoryRoot(), "samples", "policies"));
+        var loaded = BundleLoader.Load(WritePolicyBundle() ?? Path.Combine(RepositoryRoot(), "samples", "policies"));
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
         Policy = SnapshotCompiler.Compile(loaded.Bundle!);
         var masking = new MaskingEngine(MaskingProfile.Default() with { Strategies = loaded.Bundle!.Masking.Entities });
@@ -83,6 +96,19 @@ public class GatewayHarness : IAsyncLifetime
             ["-X", "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", user, "-d", "demo", "-v", "ON_ERROR_STOP=1", .. extra, "-c", sql],
             new Dictionary<string, string> { ["PGPASSWORD"] = token, ["PGSSLMODE"] = "disable", ["PGCONNECT_TIMEOUT"] = "10" });
 
+    /// <summary>libpq's environment for connecting through the gateway, for psql, pgbench and other libpq clients.</summary>
+    public IDictionary<string, string> LibpqEnvironment(string user = "alice", string token = AliceToken, string database = "demo") => new Dictionary<string, string>
+    {
+        ["PGHOST"] = "127.0.0.1",
+        ["PGPORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["PGUSER"] = user,
+        ["PGPASSWORD"] = token,
+        ["PGDATABASE"] = database,
+        ["PGSSLMODE"] = "disable",
+        ["PGCONNECT_TIMEOUT"] = "10",
+        ["PGAPPNAME"] = "airlock-tests",
+    };
+
     public async Task<IReadOnlyList<StoredAuditEvent>> AuditEventsAsync()
     {
         var events = new List<StoredAuditEvent>();
@@ -106,7 +132,7 @@ public class GatewayHarness : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Airlock.slnx")))
@@ -115,5 +141,23 @@ public class GatewayHarness : IAsyncLifetime
         }
 
         return directory?.FullName ?? throw new InvalidOperationException("the repository root (Airlock.slnx) was not found above " + AppContext.BaseDirectory);
+    }
+
+    private string? WritePolicyBundle()
+    {
+        if (_policyFiles is null)
+        {
+            return null;
+        }
+
+        var bundle = Path.Combine(_directory, "policies");
+        foreach (var (relative, text) in _policyFiles)
+        {
+            var path = Path.Combine(bundle, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text);
+        }
+
+        return bundle;
     }
 }
