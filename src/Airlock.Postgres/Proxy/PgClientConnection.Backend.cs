@@ -222,6 +222,12 @@ internal sealed partial class PgClientConnection
 
     private void Complete(Expected? head, PipeWriter client)
     {
+        if (head is { Kind: ExpectedKind.Bind, Statement: { NotCreated: true } stale })
+        {
+            // The server bound whatever the name meant before the refused Parse; the gateway cannot plan or mask for that.
+            throw new PgProtocolException($"prepared statement \"{stale.Name}\" was not created by its last Parse (the server refused or skipped it), so the gateway cannot vouch for what this Bind runs; Close it and prepare it again");
+        }
+
         if (head is not null && head.Kind is ExpectedKind.Parse or ExpectedKind.Bind or ExpectedKind.Close or ExpectedKind.DescribeStatement or ExpectedKind.DescribePortal)
         {
             _tracker.Dequeue();

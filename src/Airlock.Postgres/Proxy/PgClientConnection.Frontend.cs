@@ -221,7 +221,9 @@ internal sealed partial class PgClientConnection
                 return GatewayErrors.DeniedStatement(statementName);
             }
 
-            // Unknown to the gateway: the server will say so in its own words.
+            // Unknown to the gateway: the server will say so in its own words. Should the server know the name
+            // after all (its Close was skipped), an Execute of this portal must not find an older one of the same name.
+            _portals.Remove(portalName);
             _tracker.Enqueue(new Expected(ExpectedKind.Bind));
             Forward(whole, upstream);
             return null;

@@ -78,6 +78,10 @@ internal sealed class ResponseTracker
             while (_queue.TryPeek(out var head) && head.Kind != ExpectedKind.Sync)
             {
                 _queue.Dequeue();
+                if (head is { Kind: ExpectedKind.Parse, Statement: { } statement })
+                {
+                    statement.NotCreated = true;
+                }
             }
         }
     }

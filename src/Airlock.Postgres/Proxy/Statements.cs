@@ -13,6 +13,12 @@ internal sealed class PreparedStatement(string name, string sql, StatementVerdic
     public StatementVerdict Verdict { get; } = verdict;
 
     public RowField[]? Fields { get; set; }
+
+    /// <summary>
+    /// The server refused this Parse (a named statement that exists already) or skipped it (after an earlier
+    /// error): on the server the name still means what it meant before, which the gateway no longer knows.
+    /// </summary>
+    public bool NotCreated { get; set; }
 }
 
 /// <summary>A bound portal: its statement and the result formats the client asked for in Bind.</summary>
