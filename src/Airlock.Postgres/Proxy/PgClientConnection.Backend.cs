@@ -81,8 +81,18 @@ internal sealed partial class PgClientConnection
                     Forward(whole, client);
                     OnReadyForQuery(head, client);
                     return;
+                case 'H':
+                    await OnCopyOutResponseAsync(head, PgReader.Contiguous(payload, ref rented).ToArray(), whole, client, cancellationToken);
+                    return;
                 case 'd':
                     OnCopyData(head, PgReader.Contiguous(payload, ref rented), client);
+                    return;
+                case 'c':
+                    if (!IsRefusedCopy(head))
+                    {
+                        Forward(whole, client);
+                    }
+
                     return;
                 case 'A':
                     OnNotification(PgReader.Contiguous(payload, ref rented), client);
@@ -92,7 +102,7 @@ internal sealed partial class PgClientConnection
                     Forward(whole, client);
                     return;
                 default:
-                    // ParameterDescription, CopyIn/Out/Done, BackendKeyData…: relayed as they are.
+                    // ParameterDescription, CopyInResponse, BackendKeyData…: relayed as they are.
                     Forward(whole, client);
                     return;
             }
@@ -179,7 +189,11 @@ internal sealed partial class PgClientConnection
     private void OnCommandComplete(Expected? head, string tag, ReadOnlySequence<byte> whole, PipeWriter client)
     {
         var action = head?.Action;
-        if (action is { RowsDropped: > 0 })
+        if (IsRefusedCopy(head))
+        {
+            // The client was told no at the CopyOutResponse already.
+        }
+        else if (action is { RowsDropped: > 0 })
         {
             var shown = head!.Portal?.RowsDelivered ?? action.Rows;
             _clientMessages.Notice(client, $"AL0904: the result was cut off at {shown} rows by policy rule {action.Verdict.RuleId} (max_rows); {action.RowsDropped} more rows were not sent");
@@ -200,6 +214,7 @@ internal sealed partial class PgClientConnection
         {
             action.StatementIndex++;
             action.Plan = null;
+            action.CopyOut = null;
             action.RowsDroppedTotal += action.RowsDropped;
             action.RowsTotal += action.Rows;
             action.Rows = 0;
@@ -295,19 +310,6 @@ internal sealed partial class PgClientConnection
                 _clientMessages.ReadyForQuery(client, _transactionStatus);
             }
         }
-    }
-
-    private void OnCopyData(Expected? head, ReadOnlySpan<byte> payload, PipeWriter client)
-    {
-        // COPY TO STDOUT: each chunk passes the detectors (text format is one row per line).
-        var text = Utf8(payload);
-        var masked = MaskText(text);
-        if (head?.Action is { } action)
-        {
-            action.Rows += text.Count(c => c == '\n');
-        }
-
-        _clientMessages.Start((byte)'d').Bytes(Encoding.UTF8.GetBytes(masked)).Finish(client);
     }
 
     private void OnNotification(ReadOnlySpan<byte> payload, PipeWriter client)

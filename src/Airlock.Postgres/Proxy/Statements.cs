@@ -75,9 +75,31 @@ internal sealed class ActionInFlight(StatementVerdict verdict, AuditReceipt inte
 
     public ResultPlan? Plan { get; set; }
 
+    /// <summary>The COPY TO STDOUT streaming for the current statement, from its CopyOutResponse on.</summary>
+    public CopyOutStream? CopyOut { get; set; }
+
     public string? ErrorCode { get; set; }
 
     public string? Error { get; set; }
+
+    /// <summary>Counts a row that may go to the client, or a dropped one past max_rows (which counts across Executes of a portal).</summary>
+    public bool AdmitRow(Portal? portal)
+    {
+        var delivered = portal?.RowsDelivered ?? Rows;
+        if (Verdict.MaxRows is { } max && delivered >= max)
+        {
+            RowsDropped++;
+            return false;
+        }
+
+        Rows++;
+        if (portal is not null)
+        {
+            portal.RowsDelivered++;
+        }
+
+        return true;
+    }
 }
 
 /// <summary>Masking counts for one action (a small indirection so the plan can add to them).</summary>
