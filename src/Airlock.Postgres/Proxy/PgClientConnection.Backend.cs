@@ -131,6 +131,10 @@ internal sealed partial class PgClientConnection
                 break;
             case ExpectedKind.DescribePortal when head.Portal is { } portal:
                 portal.Fields = fields;
+
+                // Later Binds of the statement may come without a Describe (the JDBC driver's named statements
+                // do): their rows are planned by these columns (their formats are each Bind's own).
+                portal.Statement.Fields ??= fields;
                 _tracker.Dequeue();
                 break;
             case ExpectedKind.DescribeStatement or ExpectedKind.DescribePortal:
@@ -151,11 +155,12 @@ internal sealed partial class PgClientConnection
         if (action.Plan is null && head!.Kind == ExpectedKind.Execute && head.Portal is { } portal)
         {
             var fields = portal.Fields ?? portal.Statement.Fields;
-            var planFields = fields is null
-                ? [.. Enumerable.Range(0, BinaryPrimitives.ReadInt16BigEndian(payload)).Select(i => new RowField("?column?", 0, 0, 0, -1, -1, portal.FormatOf(i)))]
-                : fields.Select((f, i) => f with { Format = portal.FormatOf(i) }).ToArray();
             var statements = portal.Statement.Verdict.Analysis.Statements;
-            action.Plan = await ResultPlanner.PlanAsync(planFields, statements.Count > 0 ? statements[0] : null, _session!, Policy, Masking, _catalog!, cancellationToken);
+            var statement = statements.Count > 0 ? statements[0] : null;
+            var planFields = fields is null
+                ? UndescribedFields(BinaryPrimitives.ReadInt16BigEndian(payload), statement, portal)
+                : fields.Select((f, i) => f with { Format = portal.FormatOf(i) }).ToArray();
+            action.Plan = await ResultPlanner.PlanAsync(planFields, statement, _session!, Policy, Masking, _catalog!, cancellationToken);
         }
 
         var limit = action.Verdict.MaxRows;
@@ -184,6 +189,17 @@ internal sealed partial class PgClientConnection
             action.NulledNoticeSent = true;
             _clientMessages.Notice(client, $"AL0903: column \"{nulledColumn}\" is masked, and a masked value is not valid for its type, so it is shown as NULL");
         }
+    }
+
+    /// <summary>
+    /// The columns of rows from a statement nobody described (Describe is optional): names from lineage, so
+    /// masking by name still applies, and a value in text format is text whatever its type, so the
+    /// detectors read it. A binary value of unknown type is masked whole or not at all.
+    /// </summary>
+    private static RowField[] UndescribedFields(int count, Airlock.Sql.Analysis.StatementAnalysis? statement, Portal portal)
+    {
+        var lineage = statement is not null && statement.Columns.Count == count ? statement.Columns : null;
+        return [.. Enumerable.Range(0, count).Select(i => new RowField(lineage?[i].Name ?? "?column?", 0, 0, portal.FormatOf(i) == 0 ? TextOid : 0, -1, -1, portal.FormatOf(i)))];
     }
 
     private void OnCommandComplete(Expected? head, string tag, ReadOnlySequence<byte> whole, PipeWriter client)

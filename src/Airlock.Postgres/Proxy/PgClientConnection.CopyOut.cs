@@ -8,8 +8,9 @@ namespace Airlock.Postgres.Proxy;
 
 internal sealed partial class PgClientConnection
 {
-    // Every value of COPY's text and CSV output is text (https://www.postgresql.org/docs/15/sql-copy.html),
-    // so the planner treats each column as text (type text's OID): the detectors read it, and a masked value fits.
+    // A value in text format is text whatever its type: every value of COPY's text and CSV output
+    // (https://www.postgresql.org/docs/15/sql-copy.html), and an undescribed column's text-format values.
+    // The planner treats such columns as text (type text's OID): the detectors read them, and a masked value fits.
     private const int TextOid = 25;
 
     /// <summary>
