@@ -133,6 +133,7 @@ internal static class AirlockCli
         StoreException { ErrorId: StoreErrors.BadLocation } ex => (Usage, $"airlock: error {ex.ErrorId}: {ex.Message}"),
         StoreException ex => (Unavailable, $"airlock: error {ex.ErrorId}: {ex.Message}"),
         AuditKeyException ex => (Usage, $"airlock: error {AuditKeyException.ErrorId}: {ex.Message}"),
+        HttpRequestException ex => (Unavailable, $"airlock: error AL0816: cannot reach the gateway's admin API ({ex.Message}); is the gateway running, and is --gateway right?"),
         OperationCanceledException => (Cancelled, "airlock: cancelled"),
 
         // No stack traces for users; AIRLOCK_DEBUG=1 lets the exception through for developers.
