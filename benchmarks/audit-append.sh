@@ -2,18 +2,20 @@
 # Measures the audit trail: appends with many concurrent writers on SQLite and PostgreSQL in crash and
 # power mode (fixed-duration runs of the benchmark exe's --audit-load mode, one process per cell, side by
 # side in one table), the fsync latency of the disk the stores live on, verify throughput and memory at
-# two trail sizes (--audit-verify-memory), and BenchmarkDotNet's append latency, throughput, verify,
-# per-step and per-transaction benchmarks. docs/benchmarks.md ("Audit trail") records a run of this script.
+# two trail sizes (--audit-verify-memory), SQLite's own cost for the append transaction and variants of it
+# (--sqlite-floor), and BenchmarkDotNet's append latency, throughput, verify, per-step and per-transaction
+# benchmarks. docs/benchmarks.md ("Audit trail") records a run of this script.
 #
-#   benchmarks/audit-append.sh                       everything (about 25 minutes on 2 cores)
-#   SKIP_BDN=1 benchmarks/audit-append.sh            only the load matrix, fsync and verify (about 8 minutes)
+#   benchmarks/audit-append.sh                       everything (about 13 minutes on 2 cores)
+#   SKIP_BDN=1 benchmarks/audit-append.sh            without BenchmarkDotNet (about 7 minutes)
 #   SECONDS_PER_RUN=5 WRITERS="1 64" STORES=sqlite MODES=crash VERIFY_SIZES="100000" SKIP_BDN=1 benchmarks/audit-append.sh
 #
 # PostgreSQL is a throwaway local PostgreSQL 15 cluster (tests/Airlock.TestSupport/PostgresCluster) that
 # each postgres run starts and deletes; it needs /usr/lib/postgresql/15/bin (or AIRLOCK_PG_BIN). SQLite
 # stores are files in a fresh temporary directory. Output goes to benchmarks/out/audit/ (ignored by git):
-# load.txt, verify.txt and fsync.txt with each run's full output, results.txt with its RESULT lines,
-# table.md, and BenchmarkDotNet's artifacts under bdn/. Runs go one after the other, never two at once.
+# load.txt, verify.txt, fsync.txt and sqlite-floor.txt with each run's full output, results.txt with the
+# RESULT lines, table.md, and BenchmarkDotNet's artifacts under bdn/. Runs go one after the other, never
+# two at once. The throughput figures need a quiet machine: each row records the load average.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -62,6 +64,10 @@ for n in $verify_sizes; do
   result="$(grep '^RESULT' "$out/run.txt" || echo "RESULT kind=verify events=$n events_per_s=failed")"
   echo "$result loadavg=$(cut -d' ' -f1 /proc/loadavg)" >> "$out/results.txt"
 done
+
+echo "== SQLite alone: the store's append transaction and variants of it (--sqlite-floor)"
+dotnet "$exe" --sqlite-floor 8000 600 | tee "$out/sqlite-floor.txt" | grep -v '^RESULT' || true
+grep '^RESULT' "$out/sqlite-floor.txt" >> "$out/results.txt" || true
 
 if [[ -z "${SKIP_BDN:-}" ]]; then
   echo "== BenchmarkDotNet: append latency and throughput, verify, the steps of an append, the store's transactions"
