@@ -20,6 +20,12 @@ internal sealed class ResponseTracker
     private readonly Queue<Expected> _queue = new();
     private readonly Lock _lock = new();
 
+    /// <summary>
+    /// An upstream error came before the frontend had passed on the batch's Sync: the server skips the rest
+    /// of the batch, so entries for it are not queued (nothing will answer them) until the Sync is.
+    /// </summary>
+    private bool _skipping;
+
     public int Count
     {
         get
@@ -35,6 +41,13 @@ internal sealed class ResponseTracker
     {
         lock (_lock)
         {
+            if (_skipping && expected.Kind != ExpectedKind.Sync)
+            {
+                Skipped(expected);
+                return;
+            }
+
+            _skipping = false;
             _queue.Enqueue(expected);
         }
     }
@@ -44,6 +57,12 @@ internal sealed class ResponseTracker
     {
         lock (_lock)
         {
+            if (_skipping)
+            {
+                // The server is skipping to Sync after its own error, and says nothing more until then; neither do we.
+                return true;
+            }
+
             if (_queue.Count == 0)
             {
                 return false;
@@ -70,7 +89,10 @@ internal sealed class ResponseTracker
         }
     }
 
-    /// <summary>After an upstream error in the extended protocol: drop what the server will skip, up to the next Sync.</summary>
+    /// <summary>
+    /// After an upstream error in the extended protocol: drop what the server will skip, up to the next Sync,
+    /// and when that Sync is not queued yet, what the frontend queues until it is.
+    /// </summary>
     public void SkipToSync()
     {
         lock (_lock)
@@ -78,11 +100,19 @@ internal sealed class ResponseTracker
             while (_queue.TryPeek(out var head) && head.Kind != ExpectedKind.Sync)
             {
                 _queue.Dequeue();
-                if (head is { Kind: ExpectedKind.Parse, Statement: { } statement })
-                {
-                    statement.NotCreated = true;
-                }
+                Skipped(head);
             }
+
+            _skipping = _queue.Count == 0;
+        }
+    }
+
+    private static void Skipped(Expected expected)
+    {
+        if (expected is { Kind: ExpectedKind.Parse, Statement: { } statement })
+        {
+            // Refused or skipped: the name means what it meant before (see PreparedStatement.NotCreated).
+            statement.NotCreated = true;
         }
     }
 }

@@ -4,9 +4,11 @@ using Airlock.Postgres.Tests.Support;
 namespace Airlock.Postgres.Tests.Robustness;
 
 /// <summary>
-/// A Parse the server refuses or skips leaves the name meaning what it meant before; the gateway must not
-/// plan (and mask) a later Bind of that name by the statement that was never created. Rows come back in
-/// binary format here, so only the plan, not the detectors, stands between them and the client.
+/// The gateway's picture of the server's prepared statements, portals and pending answers must not drift
+/// from the server's after errors: a Parse the server refuses or skips leaves the name meaning what it meant
+/// before, and an error skips the rest of the batch even when it arrives before the batch's Sync was sent.
+/// A drift would plan (and mask) rows by the wrong statement. Rows come back in binary format here, so only
+/// the plan, not the detectors, stands between them and the client.
 /// </summary>
 public sealed class PreparedStatementDesyncTests(RobustnessGatewayHarness gateway) : IClassFixture<RobustnessGatewayHarness>
 {
@@ -79,6 +81,31 @@ public sealed class PreparedStatementDesyncTests(RobustnessGatewayHarness gatewa
         AssertNoSsn(reply);
         Assert.DoesNotContain(reply.Messages, m => m.Type == 'D');
         Assert.Equal('Z', reply.Messages[^1].Type);
+    }
+
+    [Fact]
+    public async Task An_error_that_arrives_before_the_batch_is_finished_does_not_misalign_later_results()
+    {
+        await using var raw = await RawPgClient.ConnectAsync(gateway.Port);
+        await raw.LoginAsync();
+
+        // The Bind fails (one parameter for none), and the server says so at once, before the client has sent the
+        // rest of the batch: the Describe and Execute that follow are skipped by the server, and must be by the gateway.
+        await raw.SendAsync(PgFrames.Concat(PgFrames.Parse(string.Empty, "SELECT 1"), PgFrames.Bind(string.Empty, string.Empty, ["41"])));
+        Assert.Equal("08P01", Assert.Single((await raw.ReadUntilAsync('E', Patience)).Errors)['C']);
+        await raw.SendAsync(PgFrames.Concat(PgFrames.Describe('P', string.Empty), PgFrames.Execute(string.Empty), PgFrames.Sync()));
+        Assert.Equal("Z", Types(await raw.ReadUntilAsync('Z', Patience)));
+
+        // The next batch's rows are planned by its own statement, and masked.
+        await raw.SendAsync(PgFrames.Concat(
+            PgFrames.Parse(string.Empty, SsnQuery),
+            PgFrames.Bind(string.Empty, string.Empty, [], 1),
+            PgFrames.Execute(string.Empty),
+            PgFrames.Sync()));
+        var reply = await raw.ReadUntilAsync('Z', Patience);
+        AssertNoSsn(reply);
+        Assert.Matches("^12DN?CZ$", Types(reply)); // N: the AL0903 notice when the masked value became NULL
+        Assert.Equal(1, reply.Messages.Count(m => m.Type == 'D'));
     }
 
     private static void AssertNoSsn(BackendReply reply) =>
