@@ -86,6 +86,13 @@ public sealed class DemoScenarioTests(DemoFixture fixture) : IClassFixture<DemoF
         Assert.Equal("57P01", postgres.SqlState);
         Assert.Contains("ended by admin demo-admin", postgres.MessageText, StringComparison.Ordinal);
 
+        // The session's records close as its connection winds down; then it is gone from the list, and a second kill finds nothing.
+        for (var i = 0; i < 100 && (await http.GetStringAsync(new Uri("v1/sessions", UriKind.Relative))).Contains(id, StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.DoesNotContain(id, await http.GetStringAsync(new Uri("v1/sessions", UriKind.Relative)), StringComparison.Ordinal);
         using var missing = await http.DeleteAsync(new Uri("v1/sessions/" + id, UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
