@@ -112,30 +112,42 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_upstream is not null)
-        {
-            await _upstream.DisposeAsync();
-        }
-
-        if (_catalog is not null)
-        {
-            _services.ReleaseCatalog(_catalog);
-        }
-
         try
         {
-            await _clientWriter.CompleteAsync();
-            await _clientReader.CompleteAsync();
-            await _clientStream.DisposeAsync();
+            if (_upstream is not null)
+            {
+                await _upstream.DisposeAsync();
+            }
+
+            if (_catalog is not null)
+            {
+                _services.ReleaseCatalog(_catalog);
+            }
+
+            // Each on its own: the writer's flush of what is left fails on a client that is gone.
+            await CompleteQuietlyAsync(() => _clientWriter.CompleteAsync());
+            await CompleteQuietlyAsync(() => _clientReader.CompleteAsync());
+            await CompleteQuietlyAsync(() => _clientStream.DisposeAsync());
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        finally
+        {
+            // Whatever failed above, the client's socket is closed: a client must never be left hanging.
+            _socket.Dispose();
+            _session?.Dispose();
+            _clientWrite.Dispose();
+        }
+    }
+
+    private static async Task CompleteQuietlyAsync(Func<ValueTask> complete)
+    {
+        try
+        {
+            await complete();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or SocketException)
         {
             // Already closed.
         }
-
-        _socket.Dispose();
-        _session?.Dispose();
-        _clientWrite.Dispose();
     }
 
     private void ResetClientPipes()

@@ -101,14 +101,31 @@ public sealed class PgGatewayListener : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            LastFault = $"{ex.GetType().Name}: {ex.Message}";
-            Interlocked.Increment(ref _connectionFaults);
+            CountFault(ex);
         }
         finally
         {
-            await connection.DisposeAsync();
-            _connections.TryRemove(connection, out _);
+            try
+            {
+                await connection.DisposeAsync();
+            }
+#pragma warning disable CA1031 // A failed clean-up is a fault too; it must not keep the connection on the books.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                CountFault(ex);
+            }
+            finally
+            {
+                _connections.TryRemove(connection, out _);
+            }
         }
+    }
+
+    private void CountFault(Exception ex)
+    {
+        LastFault = $"{ex.GetType().Name}: {ex.Message}";
+        Interlocked.Increment(ref _connectionFaults);
     }
 
     private async Task CancelAsync(int processId, int secretKey)

@@ -67,6 +67,9 @@ public sealed class RawPgClient : IAsyncDisposable
         }
     }
 
+    /// <summary>This end's address as the gateway sees the client ("127.0.0.1:port").</summary>
+    public string LocalEndpoint => _tcp.Client.LocalEndPoint is IPEndPoint ip ? $"{(ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address)}:{ip.Port}" : "?";
+
     public async Task SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
     {
         await _stream.WriteAsync(bytes, cancellationToken);
