@@ -86,7 +86,12 @@ public sealed class PgGatewayListener : IAsyncDisposable
 
             socket.NoDelay = true;
             var connection = new PgClientConnection(socket, _services, _options) { CancelHandler = CancelAsync };
-            _connections[connection] = RunConnectionAsync(connection);
+
+            // On the books before it runs: a connection that fails at once (its task removes it as it ends)
+            // could otherwise end before being added, and be added after, to stay there for good.
+            _connections[connection] = Task.CompletedTask;
+            var running = RunConnectionAsync(connection);
+            _connections.TryUpdate(connection, running, Task.CompletedTask);
         }
     }
 

@@ -249,6 +249,28 @@ public sealed class BadInputTests(RobustnessGatewayHarness gateway) : IClassFixt
         await AssertOthersUnharmedAsync(healthy, faults);
     }
 
+    [Fact]
+    public async Task Hundreds_of_connections_that_fail_at_once_all_leave_the_listeners_books()
+    {
+        // A connection that ended before the accept loop had put it on the books used to be put there after, for
+        // good: ConnectionCount never came back down. The fuzz test found it under load; the window is narrow,
+        // so this is a guard that widens the chance, not a sure reproduction.
+        await using var healthy = await OpenHealthyAsync();
+        var faults = gateway.Listener.ConnectionFaults;
+        var bad = PgFrames.Concat(PgFrames.Int32(4), PgFrames.Int32(0));
+        for (var round = 0; round < 4; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
+            {
+                await using var raw = await RawPgClient.ConnectAsync(gateway.Port);
+                await raw.SendAsync(bad);
+                Assert.True((await raw.ReadUntilClosedAsync(Patience)).Closed);
+            }));
+        }
+
+        await AssertOthersUnharmedAsync(healthy, faults);
+    }
+
     /// <summary>Sends the bad input on a fresh connection and expects FATAL 08P01 with exactly this message, then the close.</summary>
     private async Task ExpectProtocolErrorAsync(Func<RawPgClient, Task> send, string expectedMessage, bool login = false, TimeSpan? within = null)
     {
