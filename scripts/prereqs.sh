@@ -89,3 +89,7 @@ test_packages=(postgresql-15 libpostgresql-jdbc-java python3-psycopg)
 # node runs node-postgres (installed by ensure_npm from test_npm_dirs).
 test_programs=(java=default-jre-headless node=nodejs npm=npm)
 test_npm_dirs=("$airlock_root/tests/Airlock.Postgres.Tests/Compatibility/node")
+
+# What benchmarks/pg-proxy.sh adds: the demo's PostgreSQL 15 (with pgbench and psql), pgbouncer to compare
+# the gateway with, and psycopg 3 (for /usr/bin/python3) to hold idle sessions and stream a large result.
+bench_packages=(postgresql-15 pgbouncer python3-psycopg)
