@@ -16,7 +16,7 @@ namespace Airlock.Postgres.Tests.Robustness;
 /// and AIRLOCK_FUZZ_CASE replays a single case with a trace of what it sent and received. Concurrency makes
 /// timing differ between runs, so a replayed case may need a few tries to show a race again.
 /// </summary>
-public sealed class ProtocolFuzzTests(GatewayHarness gateway, ITestOutputHelper output) : IClassFixture<GatewayHarness>
+public sealed class ProtocolFuzzTests(FuzzGatewayHarness gateway, ITestOutputHelper output) : IClassFixture<FuzzGatewayHarness>
 {
     private const int Workers = 4;
     private const int DefaultSeed = 20261122;
@@ -274,7 +274,9 @@ public sealed class ProtocolFuzzTests(GatewayHarness gateway, ITestOutputHelper 
                 break;
             case 1 when bytes.Length >= 8:
                 PgFrames.Int32(bytes.Length).CopyTo(bytes, 0);
-                PgFrames.Int32(random.Next(3) switch { 0 => PgFrames.ProtocolVersion3, 1 => PgFrames.SslRequestCode, _ => 80877102 }).CopyTo(bytes, 4);
+
+                // 3.0, SSLRequest, CancelRequest, GSSENCRequest.
+                PgFrames.Int32(random.Next(4) switch { 0 => PgFrames.ProtocolVersion3, 1 => PgFrames.SslRequestCode, 2 => 80877102, _ => 80877104 }).CopyTo(bytes, 4);
                 break;
             case 2:
                 // An SSLRequest, then garbage where the TLS handshake or the startup packet should be.

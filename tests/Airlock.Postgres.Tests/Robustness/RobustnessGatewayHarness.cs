@@ -16,10 +16,17 @@ public sealed class RobustnessGatewayHarness : GatewayHarness
     protected override PgGatewayOptions ConfigureGateway(PgGatewayOptions options) =>
         options with { LoginTimeout = LoginTimeout, Certificate = SelfSigned() };
 
-    private static X509Certificate2 SelfSigned()
+    internal static X509Certificate2 SelfSigned()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=airlock-robustness", key, HashAlgorithmName.SHA256);
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
     }
+}
+
+/// <summary>The gateway for the fuzz test: the default login timeout, and a certificate so SSLRequest leads to a TLS handshake.</summary>
+public sealed class FuzzGatewayHarness : GatewayHarness
+{
+    protected override PgGatewayOptions ConfigureGateway(PgGatewayOptions options) =>
+        options with { Certificate = RobustnessGatewayHarness.SelfSigned() };
 }
