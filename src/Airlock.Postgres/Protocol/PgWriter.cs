@@ -75,12 +75,6 @@ internal sealed class PgWriter
         output.Write(_buffer.AsSpan(0, _length));
     }
 
-    /// <summary>The finished message as a new array (for the rare one-off sends).</summary>
-    public byte[] ToArray()
-    {
-        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_lengthAt), _length - _lengthAt);
-        return _buffer.AsSpan(0, _length).ToArray();
-    }
 
     private Span<byte> Ensure(int count)
     {

@@ -119,11 +119,6 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
                 await _upstream.DisposeAsync();
             }
 
-            if (_catalog is not null)
-            {
-                _services.ReleaseCatalog(_catalog);
-            }
-
             // Each on its own: the writer's flush of what is left fails on a client that is gone.
             await CompleteQuietlyAsync(() => _clientWriter.CompleteAsync());
             await CompleteQuietlyAsync(() => _clientReader.CompleteAsync());

@@ -30,12 +30,8 @@ public sealed class PgGatewayServices : IAsyncDisposable
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Catalogs are shared per upstream and live as long as the gateway (disposed with it).</summary>
     internal PgCatalog CatalogFor(UpstreamTarget target) => _catalogs.GetOrAdd(target.ToString(), _ => new PgCatalog(target));
-
-    internal void ReleaseCatalog(PgCatalog catalog)
-    {
-        // Catalogs are shared per upstream and live as long as the gateway.
-    }
 
     public async ValueTask DisposeAsync()
     {
