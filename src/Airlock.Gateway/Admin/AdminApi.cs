@@ -31,7 +31,14 @@ public sealed class AdminApi : IAsyncDisposable
     public static async Task<AdminApi> StartAsync(ListenAddress listen, GatewayHost host, AdminTokenAuthenticator admins, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(listen);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "airlock" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "airlock",
+
+            // No appsettings reload: its file watcher covers the working directory recursively, and with the
+            // SQLite store there every WAL write woke it (up to 40% of throughput, benchmarks/pg-proxy.sh).
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(listen.ToEndPoint()));
         builder.Services.ConfigureHttpJsonOptions(o =>

@@ -370,6 +370,10 @@ internal sealed partial class PgClientConnection
 
     private async Task AppendOutcomeAsync(AuditEvent e)
     {
+        // AuditTrail.AppendAsync runs the store transaction inline when the writer slot is free, and SQLite
+        // completes synchronously: without this yield the "background" outcome held up the client's answer
+        // (measured by benchmarks/pg-proxy.sh). The intent, awaited before forwarding, stays on the path.
+        await Task.Yield();
         try
         {
             await _services.Audit.AppendAsync(e);
