@@ -61,8 +61,11 @@ public sealed class AuditTailFollowTests
     public async Task Follow_with_a_filter_skips_what_does_not_match()
     {
         using var store = await AuditTestStore.CreateAsync(events: 4);
-        await using var tail = CliRunner.Start("audit", "tail", "--store", store.Location, "-n", "0", "-f", "--user", "erin");
-        await Task.Delay(400);
+        await store.AppendAsync(new AuditEvent { Kind = AuditEventKinds.ActionIntent, User = "erin", Resource = "orders-prod", Text = "SELECT 0" });
+        await using var tail = CliRunner.Start("audit", "tail", "--store", store.Location, "-n", "1", "-f", "--user", "erin");
+
+        // erin's first event on screen means the tail has read the head: what follows is appended after it.
+        await tail.WaitForOutputAsync(o => o.Contains("SELECT 0", StringComparison.Ordinal));
         await store.AppendAsync(
             new AuditEvent { Kind = AuditEventKinds.ActionIntent, User = "frank", Resource = "orders-prod", Text = "SELECT 2" },
             new AuditEvent { Kind = AuditEventKinds.ActionIntent, User = "erin", Resource = "orders-prod", Text = "SELECT 3" });
@@ -71,8 +74,9 @@ public sealed class AuditTailFollowTests
 
         Assert.Equal(0, result.ExitCode);
         var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(2, lines.Length); // the header, then erin's event
-        Assert.Matches(@"^\s+6 .* erin ", lines[1]);
+        Assert.Equal(3, lines.Length); // the header, then erin's two events
+        Assert.Matches(@"^\s+5 .* erin .*SELECT 0", lines[1]);
+        Assert.Matches(@"^\s+7 .* erin .*SELECT 3", lines[2]);
         Assert.DoesNotContain("frank", result.Out, StringComparison.Ordinal);
     }
 
