@@ -12,6 +12,7 @@ namespace Airlock.Benchmarks.Sql;
 public class SqlAnalysisBenchmarks
 {
     private readonly SqlAnalyzer _analyzer = new();
+    private long _literal = 42;
 
     [GlobalSetup]
     public void Setup()
@@ -28,6 +29,10 @@ public class SqlAnalysisBenchmarks
 
     [Benchmark(Description = "short query, repeat (cache)")]
     public SqlAnalysis ShortQueryRepeat() => _analyzer.Analyze(SqlStatements.Short);
+
+    /// <summary>A simple-protocol client: the same statement with a new literal each time, served by shape.</summary>
+    [Benchmark(Description = "short query, new literal (shape cache)")]
+    public SqlAnalysis ShortQueryNewLiteral() => _analyzer.Analyze(SqlStatements.Short.Replace("= 42", $"= {++_literal}", StringComparison.Ordinal));
 
     [Benchmark(Description = "5 KB report, uncached")]
     public SqlAnalysis ReportQuery() => SqlAnalyzer.AnalyzeUncached(SqlStatements.Report);

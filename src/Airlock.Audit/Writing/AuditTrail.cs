@@ -14,7 +14,9 @@ namespace Airlock.Audit;
 ///   every queued caller whose event went in returns ◄─┘  (one transaction and one fsync for all of them)
 /// </code>
 /// There is no writer thread and no hand-off: a lone caller writes its own event at once, and callers
-/// that arrive while a batch is being made durable are carried by the next leader together.
+/// that arrive while a batch is being made durable are carried by the next leader together. Events that
+/// nobody waits for (<see cref="AppendLater"/>: an action's outcome) ride in the next leader's transaction,
+/// or in their own after <see cref="AuditTrailOptions.LaterFlushDelay"/>.
 /// </summary>
 public sealed class AuditTrail : IAsyncDisposable
 {
@@ -30,6 +32,7 @@ public sealed class AuditTrail : IAsyncDisposable
     private readonly Task _checkpointLoop;
     private readonly DateTimeOffset _startedAt;
     private List<PendingAppend> _queue = [];
+    private bool _laterFlushScheduled;
     private volatile AuditUnavailableException? _lastFailure;
 
     /// <summary>Starts a trail over <paramref name="store"/>; with a key, a background loop signs checkpoints on time.</summary>
@@ -85,18 +88,42 @@ public sealed class AuditTrail : IAsyncDisposable
         return pending.Failed && !_options.Required ? default : pending.Receipt();
     }
 
-    /// <summary>Signs the current head now, if it is not signed yet.</summary>
-    public async ValueTask CheckpointAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Records an event that no action waits on, such as an outcome: it joins the queue and is written with
+    /// the next append's transaction (one transaction for a statement's outcome and the next one's intent),
+    /// or on its own once <see cref="AuditTrailOptions.LaterFlushDelay"/> has passed. A process crash in that
+    /// window loses it; its intent, written ahead, stays on record. A failure shows in <see cref="LastFailure"/>.
+    /// </summary>
+    public void AppendLater(AuditEvent auditEvent)
     {
-        if (_key is null)
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        ArgumentException.ThrowIfNullOrWhiteSpace(auditEvent.Kind, nameof(auditEvent));
+        var pending = new PendingAppend(_redactor.Redact(auditEvent));
+        bool schedule;
+        lock (_queueLock)
         {
-            return;
+            _queue.Add(pending);
+            schedule = !_laterFlushScheduled;
+            _laterFlushScheduled = true;
         }
 
+        if (schedule)
+        {
+            _ = FlushLaterAsync();
+        }
+    }
+
+    /// <summary>Writes what is queued, then signs the current head now if it is not signed yet (with a key).</summary>
+    public async ValueTask CheckpointAsync(CancellationToken cancellationToken = default)
+    {
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            await WriteNextBatchAsync(forceCheckpoint: true, cancellationToken);
+            await WriteQueuedAsync(cancellationToken);
+            if (_key is not null)
+            {
+                await WriteNextBatchAsync(forceCheckpoint: true, cancellationToken);
+            }
         }
         finally
         {
@@ -112,7 +139,7 @@ public sealed class AuditTrail : IAsyncDisposable
 #pragma warning restore VSTHRD003
         try
         {
-            // A clean stop leaves the whole trail covered by a signature.
+            // A clean stop writes what is queued and leaves the whole trail covered by a signature.
             await CheckpointAsync(CancellationToken.None);
         }
         catch (AuditUnavailableException)
@@ -123,6 +150,60 @@ public sealed class AuditTrail : IAsyncDisposable
         _chain.Dispose();
         _writer.Dispose();
         _stop.Dispose();
+    }
+
+    private async Task FlushLaterAsync()
+    {
+        try
+        {
+            await Task.Delay(_options.LaterFlushDelay, _time, _stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposal: it writes the queue itself.
+            return;
+        }
+
+        lock (_queueLock)
+        {
+            // From here on a new later event schedules its own flush: this one may already have taken the queue.
+            _laterFlushScheduled = false;
+        }
+
+        try
+        {
+            await _writer.WaitAsync(_stop.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            return;
+        }
+
+        try
+        {
+            await WriteQueuedAsync(CancellationToken.None);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Writes everything queued, MaxBatch events per transaction. Runs only in the writer slot.</summary>
+    private async ValueTask WriteQueuedAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            lock (_queueLock)
+            {
+                if (_queue.Count == 0)
+                {
+                    return;
+                }
+            }
+
+            await WriteNextBatchAsync(forceCheckpoint: false, cancellationToken);
+        }
     }
 
     /// <summary>Writes the oldest queued events (up to MaxBatch) in one store transaction. Runs only in the writer slot.</summary>

@@ -16,6 +16,12 @@ public sealed record AuditTrailOptions
     /// </summary>
     public bool Required { get; init; } = true;
 
+    /// <summary>
+    /// How long an event appended with <see cref="AuditTrail.AppendLater"/> may wait for another append's
+    /// transaction to carry it before the trail writes it on its own.
+    /// </summary>
+    public TimeSpan LaterFlushDelay { get; init; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>The most events one append transaction carries; more wait for the next.</summary>
     public int MaxBatch { get; init; } = 2048;
 }

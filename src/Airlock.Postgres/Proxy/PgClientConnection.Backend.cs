@@ -364,24 +364,9 @@ internal sealed partial class PgClientConnection
             Tables = null,
         };
 
-        // The outcome follows the action; it does not hold the client up. A failure shows in the trail's health.
-        _ = AppendOutcomeAsync(e);
-    }
-
-    private async Task AppendOutcomeAsync(AuditEvent e)
-    {
-        // AuditTrail.AppendAsync runs the store transaction inline when the writer slot is free, and SQLite
-        // completes synchronously: without this yield the "background" outcome held up the client's answer
-        // (measured by benchmarks/pg-proxy.sh). The intent, awaited before forwarding, stays on the path.
-        await Task.Yield();
-        try
-        {
-            await _services.Audit.AppendAsync(e);
-        }
-        catch (AuditUnavailableException)
-        {
-            // Reported through AuditTrail.LastFailure; the intent is already on record.
-        }
+        // The outcome follows the action and holds nobody up: it rides in the next intent's transaction
+        // (AuditTrail.AppendLater). A failure shows in the trail's health.
+        _services.Audit.AppendLater(e);
     }
 
     private string MaskText(string text) => Masking.Mask(text);

@@ -12,6 +12,8 @@ namespace Airlock.Sql.Analysis;
 /// <code>
 ///  text ──cache hit──────────────────────────────────────────────────────────────► SqlAnalysis
 ///    │ miss
+///  shape (pg_query_scan, literals → markers) ──shape cache hit (plain DML only)──► SqlAnalysis
+///    │ miss
 ///    ▼
 ///  pg_query_parse ──error──► kind unknown, redacted message, cursor position
 ///    │ JSON parse tree
@@ -29,12 +31,24 @@ public sealed class SqlAnalyzer
 
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = MaxTreeDepth };
 
+    /// <summary>
+    /// Statements whose analysis never looks at a literal's value: the walkers read literals only for SET,
+    /// transaction modes and EXPLAIN options, never inside these.
+    /// </summary>
+    private static readonly HashSet<string> LiteralBlindCommands = new(StringComparer.Ordinal) { "SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt" };
+
     private readonly GenerationalCache<SqlAnalysis> _cache;
+    private readonly GenerationalCache<ShapeEntry> _shapes;
     private readonly int _maxCachedLength;
 
+    /// <summary>An analyzer with its own caches.</summary>
+    /// <param name="cacheCapacity">Entries kept in all: half for exact texts, half for shapes.</param>
+    /// <param name="maxCachedLength">Longer texts are analyzed every time rather than held.</param>
     public SqlAnalyzer(int cacheCapacity = 10_000, int maxCachedLength = 16 * 1024)
     {
-        _cache = new GenerationalCache<SqlAnalysis>(cacheCapacity);
+        ArgumentOutOfRangeException.ThrowIfNegative(cacheCapacity);
+        _cache = new GenerationalCache<SqlAnalysis>(cacheCapacity - (cacheCapacity / 2));
+        _shapes = new GenerationalCache<ShapeEntry>(cacheCapacity / 2);
         _maxCachedLength = maxCachedLength;
     }
 
@@ -44,8 +58,19 @@ public sealed class SqlAnalyzer
     /// <summary>Throws <see cref="SqlEngineUnavailableException"/>, with install instructions, when libpg_query is missing.</summary>
     public static void EnsureAvailable() => PgQuery.EnsureAvailable();
 
-    internal int CachedCount => _cache.Count;
+    internal int CachedCount => _cache.Count + _shapes.Count;
 
+    /// <summary>
+    /// Analyzes <paramref name="sql"/>, from the cache when it can. Clients of the simple protocol put
+    /// their values into the text (WHERE id = 42, then 43), so exact texts rarely repeat; such texts share
+    /// one analysis by their shape: PostgreSQL's own tokens with each literal replaced by a marker of its
+    /// token type. Only plain SELECT, INSERT, UPDATE and DELETE are kept by shape, since nothing in their
+    /// analysis (kind, tables, functions, flags, lineage, the normalized text) depends on a literal's
+    /// value; a SET or an EXPLAIN option does, and is cached by its exact text only. A shape hit is
+    /// trusted only when the text itself parses, to the fingerprint the shape was analyzed with: the
+    /// grammar reads a few literal values itself and can fail on them (U&amp;'…' escapes are decoded after
+    /// scanning; float(p) needs p from 1 to 53), and what does not parse must stay unknown.
+    /// </summary>
     public SqlAnalysis Analyze(string sql)
     {
         ArgumentNullException.ThrowIfNull(sql);
@@ -54,14 +79,33 @@ public sealed class SqlAnalyzer
             return cached;
         }
 
+        var cacheable = sql.Length <= _maxCachedLength;
+        var shape = cacheable ? Analysis.SqlText.Shape(sql) : null;
+        string? fingerprint = null;
+        if (shape is not null && _shapes.TryGet(shape, out var sameShape))
+        {
+            fingerprint = PgQuery.Fingerprint(sql);
+            if (fingerprint is not null && string.Equals(fingerprint, sameShape.Fingerprint, StringComparison.Ordinal))
+            {
+                return sameShape.Analysis;
+            }
+        }
+
         var analysis = AnalyzeUncached(sql);
-        if (sql.Length <= _maxCachedLength)
+        if (shape is not null && IsLiteralBlind(analysis) && (fingerprint ?? PgQuery.Fingerprint(sql)) is { } whole)
+        {
+            _shapes.Add(shape, new ShapeEntry(analysis, whole));
+        }
+        else if (cacheable)
         {
             _cache.Add(sql, analysis);
         }
 
         return analysis;
     }
+
+    private static bool IsLiteralBlind(SqlAnalysis analysis) =>
+        analysis.Error is null && analysis.Statements.Count > 0 && analysis.Statements.All(s => LiteralBlindCommands.Contains(s.Command));
 
     internal static SqlAnalysis AnalyzeUncached(string sql)
     {
@@ -126,4 +170,7 @@ public sealed class SqlAnalyzer
 
     private static SqlAnalysis Failed(string message, int cursor) =>
         new(StatementKind.Unknown, [], new SqlParseError(message, cursor));
+
+    /// <summary>An analysis kept by shape, with the fingerprint of the whole text it was made from.</summary>
+    private sealed record ShapeEntry(SqlAnalysis Analysis, string Fingerprint);
 }

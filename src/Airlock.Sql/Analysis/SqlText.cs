@@ -31,6 +31,22 @@ internal static partial class SqlText
     public static string? Clean(string sql) =>
         PgQuery.Scan(sql) is { } tokens ? Rebuild(sql, tokens, static token => token.IsString ? "'?'" : null) : null;
 
+    /// <summary>
+    /// The text's shape: its tokens as <see cref="Rebuild"/> joins them, with each literal replaced by
+    /// U+0001 and its token number (U+0001 appears in no token but a literal or a quoted identifier). Two
+    /// texts of one shape are the same token sequence but for literal values. Null when the text holds a
+    /// NUL (the scanner would see only what precedes it) or cannot be scanned.
+    /// </summary>
+    public static string? Shape(string sql)
+    {
+        if (sql.Contains('\0', StringComparison.Ordinal) || PgQuery.Scan(sql) is not { } tokens)
+        {
+            return null;
+        }
+
+        return Rebuild(sql, tokens, static token => token.IsString || token.IsNumber ? "\u0001" + token.Token.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+    }
+
     /// <summary>The text with comments removed and every constant, string or number, replaced by $n after any $n it already has.</summary>
     private static string? ReplaceConstants(string sql)
     {

@@ -184,5 +184,54 @@ public sealed class AuditTrailTests : IAsyncLifetime
         Assert.Equal(0, result.EventsChecked);
     }
 
+    [Fact]
+    public async Task A_later_event_rides_in_the_next_append_and_comes_before_it()
+    {
+        await using var trail = new AuditTrail(_store, _key, new AuditTrailOptions { LaterFlushDelay = TimeSpan.FromHours(1) });
+        var intent = await trail.AppendAsync(SampleTrail.Event(1));
+        trail.AppendLater(new AuditEvent { Kind = AuditEventKinds.ActionOutcome, IntentSeq = intent.Seq, Outcome = "ok" });
+
+        // Nothing has carried it yet: not in the store.
+        Assert.Single(await _store.Audit.ReadAsync(AuditQuery.All).ToListAsync());
+
+        var next = await trail.AppendAsync(SampleTrail.Event(2));
+        var kinds = (await _store.Audit.ReadAsync(AuditQuery.All).ToListAsync()).Select(r => (r.Seq, r.Kind)).ToList();
+        Assert.Equal([(1L, AuditEventKinds.ActionIntent), (2L, AuditEventKinds.ActionOutcome), (3L, SampleTrail.Event(2).Kind)], kinds);
+        Assert.Equal(3, next.Seq);
+    }
+
+    [Fact]
+    public async Task A_later_event_with_nothing_to_carry_it_is_written_after_the_delay()
+    {
+        await using var trail = new AuditTrail(_store, _key, new AuditTrailOptions { LaterFlushDelay = TimeSpan.FromMilliseconds(20) });
+        trail.AppendLater(new AuditEvent { Kind = AuditEventKinds.ActionOutcome, Outcome = "ok" });
+        trail.AppendLater(new AuditEvent { Kind = AuditEventKinds.ActionOutcome, Outcome = "error" });
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        List<AuditRow> rows;
+        while ((rows = await _store.Audit.ReadAsync(AuditQuery.All).ToListAsync()).Count < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(["ok", "error"], rows.Select(r => AuditEventJson.Deserialize(r.Body).Event.Outcome));
+    }
+
+    [Fact]
+    public async Task Disposing_writes_the_later_events_still_queued_with_or_without_a_key()
+    {
+        await using (var trail = new AuditTrail(_store, signingKey: null, new AuditTrailOptions { LaterFlushDelay = TimeSpan.FromHours(1) }))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                trail.AppendLater(new AuditEvent { Kind = AuditEventKinds.ActionOutcome, Rows = i });
+            }
+        }
+
+        var rows = await _store.Audit.ReadAsync(AuditQuery.All).ToListAsync();
+        Assert.Equal([0L, 1L, 2L, 3L, 4L], rows.Select(r => AuditEventJson.Deserialize(r.Body).Event.Rows!.Value));
+        Assert.True((await AuditVerifier.VerifyAsync(_store.Audit, [])).Ok);
+    }
+
     private static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);
 }

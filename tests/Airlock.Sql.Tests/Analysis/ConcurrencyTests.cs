@@ -46,16 +46,17 @@ public sealed class ConcurrencyTests
         var statements = StatementCorpus.Entries.Select(e => e.Sql).ToArray();
         var expected = statements.Select(s => AnalysisOutput.Text(SqlAnalyzer.AnalyzeUncached(s))).ToArray();
 
-        var mismatches = 0;
+        var mismatches = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         Parallel.For(0, statements.Length * 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, n =>
         {
             var i = n % statements.Length;
-            if (!string.Equals(AnalysisOutput.Text(analyzer.Analyze(statements[i])), expected[i], StringComparison.Ordinal))
+            var actual = AnalysisOutput.Text(analyzer.Analyze(statements[i]));
+            if (!string.Equals(actual, expected[i], StringComparison.Ordinal))
             {
-                Interlocked.Increment(ref mismatches);
+                mismatches.TryAdd(statements[i], actual);
             }
         });
 
-        Assert.Equal(0, mismatches);
+        Assert.Empty(mismatches);
     }
 }
