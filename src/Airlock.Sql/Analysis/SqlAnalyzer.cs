@@ -87,6 +87,8 @@ public sealed class SqlAnalyzer
             fingerprint = PgQuery.Fingerprint(sql);
             if (fingerprint is not null && string.Equals(fingerprint, sameShape.Fingerprint, StringComparison.Ordinal))
             {
+                // Kept by its exact text too: a text that repeats is then served without a scan or a parse.
+                _cache.Add(sql, sameShape.Analysis);
                 return sameShape.Analysis;
             }
         }
@@ -96,7 +98,8 @@ public sealed class SqlAnalyzer
         {
             _shapes.Add(shape, new ShapeEntry(analysis, whole));
         }
-        else if (cacheable)
+
+        if (cacheable)
         {
             _cache.Add(sql, analysis);
         }
