@@ -47,6 +47,12 @@ internal sealed partial class PgClientConnection
     private async ValueTask HandleBackendAsync(byte type, ReadOnlySequence<byte> payload, ReadOnlySequence<byte> whole, PipeWriter client, CancellationToken cancellationToken)
     {
         var head = _tracker.Peek();
+        if (head is { Kind: ExpectedKind.Refusal } refusal && type is not ((byte)'N' or (byte)'S' or (byte)'A'))
+        {
+            OnRefusalAnswer(refusal, type, whole, client);
+            return;
+        }
+
         byte[]? rented = null;
         try
         {
@@ -77,7 +83,6 @@ internal sealed partial class PgClientConnection
                     PgErrorFields.WriteMasked(_clientMessages, client, type, PgReader.Contiguous(payload, ref rented), MaskText);
                     return;
                 case 'Z':
-                    _transactionStatus = PgReader.Contiguous(payload, ref rented)[0];
                     Forward(whole, client);
                     OnReadyForQuery(head, client);
                     return;
@@ -247,7 +252,6 @@ internal sealed partial class PgClientConnection
             }
 
             _tracker.Dequeue();
-            DrainRefusals(_clientWriter);
         }
     }
 
@@ -262,7 +266,6 @@ internal sealed partial class PgClientConnection
         if (head is not null && head.Kind is ExpectedKind.Parse or ExpectedKind.Bind or ExpectedKind.Close or ExpectedKind.DescribeStatement or ExpectedKind.DescribePortal)
         {
             _tracker.Dequeue();
-            DrainRefusals(client);
         }
     }
 
@@ -310,21 +313,36 @@ internal sealed partial class PgClientConnection
 
             _tracker.Dequeue();
         }
-
-        DrainRefusals(client);
     }
 
-    /// <summary>Sends the gateway's own answers that have reached the head of the queue.</summary>
-    private void DrainRefusals(PipeWriter client)
+    /// <summary>
+    /// The server's answer to a refused message's stand-in (see <c>Refuse</c>): its error becomes the
+    /// gateway's, its ReadyForQuery (with the server's transaction status) is passed on, and nothing else of
+    /// it reaches the client.
+    /// </summary>
+    private void OnRefusalAnswer(Expected refusal, byte type, ReadOnlySequence<byte> whole, PipeWriter client)
     {
-        while (_tracker.Peek() is { Kind: ExpectedKind.Refusal } refusal)
+        if (!refusal.ErrorSent)
         {
-            _tracker.Dequeue();
+            refusal.ErrorSent = true;
             _clientMessages.Error(client, refusal.Error!);
-            if (refusal.ThenReady)
-            {
-                _clientMessages.ReadyForQuery(client, _transactionStatus);
-            }
+        }
+
+        switch ((char)type)
+        {
+            case 'Z':
+                Forward(whole, client);
+                _tracker.Dequeue();
+                break;
+            case 'E' when !refusal.ThenReady:
+                // Extended protocol: the server now skips to Sync, and so does the queue.
+                _tracker.SkipToSync();
+                break;
+            case '2' when !refusal.ThenReady:
+                // The stand-in Bind found a statement after all (its name is unguessable, so not by chance): no
+                // error, but the refusal has been said and nothing was executed.
+                _tracker.Dequeue();
+                break;
         }
     }
 

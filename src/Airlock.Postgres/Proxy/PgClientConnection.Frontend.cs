@@ -7,6 +7,15 @@ namespace Airlock.Postgres.Proxy;
 
 internal sealed partial class PgClientConnection
 {
+    /// <summary>What goes to the server in place of a refused Query: it fails at analysis, with no effect, in any state, and says why in the server's log.</summary>
+    private const string RefusedQuery = "SELECT 'Airlock refused a statement here; the client was told why'::int4";
+
+    /// <summary>
+    /// A statement and portal name that no client can know (SQL PREPARE could otherwise create it), so a Bind
+    /// of it fails with 26000 and no effect.
+    /// </summary>
+    private static readonly string RefusedName = "airlock:refused:" + Guid.NewGuid().ToString("N");
+
     private bool _skipUntilSync;
 
     /// <summary>
@@ -72,7 +81,7 @@ internal sealed partial class PgClientConnection
                 case 'B':
                     if (OnBind(PgReader.Contiguous(payload, ref rented), whole, upstream) is { } refusal)
                     {
-                        await RefuseAsync(refusal, thenReady: false, cancellationToken);
+                        Refuse(refusal, simpleQuery: false);
                         _skipUntilSync = true;
                     }
 
@@ -103,7 +112,8 @@ internal sealed partial class PgClientConnection
                     Forward(whole, upstream);
                     break;
                 case 'F':
-                    await RefuseAsync(GatewayErrors.FunctionCallRefused, thenReady: true, cancellationToken);
+                    // FunctionCall is answered as a Query is: an error, then ReadyForQuery.
+                    Refuse(GatewayErrors.FunctionCallRefused, simpleQuery: true);
                     break;
                 default:
                     throw new PgProtocolException($"unexpected message type '{PgFrame.Printable(type)}' from the client");
@@ -128,13 +138,13 @@ internal sealed partial class PgClientConnection
         if (!verdict.Allowed)
         {
             await RecordBlockedAsync(verdict, cancellationToken);
-            await RefuseAsync(RefusalFor(verdict), thenReady: true, cancellationToken);
+            Refuse(RefusalFor(verdict), simpleQuery: true);
             return;
         }
 
         if (await RecordIntentAsync(verdict, cancellationToken) is not { } action)
         {
-            await RefuseAsync(GatewayErrors.AuditUnavailable(_services.Audit.LastFailure?.Message ?? "the audit trail is unavailable"), thenReady: true, cancellationToken);
+            Refuse(GatewayErrors.AuditUnavailable(_services.Audit.LastFailure?.Message ?? "the audit trail is unavailable"), simpleQuery: true);
             return;
         }
 
@@ -161,7 +171,7 @@ internal sealed partial class PgClientConnection
         {
             _deniedStatements[name] = verdict;
             await RecordBlockedAsync(verdict, cancellationToken);
-            await RefuseAsync(RefusalFor(verdict), thenReady: false, cancellationToken);
+            Refuse(RefusalFor(verdict), simpleQuery: false);
             _skipUntilSync = true;
             return;
         }
@@ -255,7 +265,7 @@ internal sealed partial class PgClientConnection
             action = await RecordIntentAsync(portal.Statement.Verdict, cancellationToken);
             if (action is null)
             {
-                await RefuseAsync(GatewayErrors.AuditUnavailable(_services.Audit.LastFailure?.Message ?? "the audit trail is unavailable"), thenReady: false, cancellationToken);
+                Refuse(GatewayErrors.AuditUnavailable(_services.Audit.LastFailure?.Message ?? "the audit trail is unavailable"), simpleQuery: false);
                 _skipUntilSync = true;
                 return;
             }
@@ -279,24 +289,25 @@ internal sealed partial class PgClientConnection
         }
     }
 
-    /// <summary>Sends the gateway's own error where the server's answer would have been (see <see cref="ResponseTracker"/>).</summary>
-    private async ValueTask RefuseAsync(PgError error, bool thenReady, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses the way the server fails: in place of the refused message goes one the server must reject (a
+    /// Query that cannot run, or a Bind of a statement that does not exist), and its ErrorResponse is
+    /// replaced by the gateway's own (see <see cref="ResponseTracker"/>). The refusal thus lands exactly where
+    /// the server's answer would have, and a transaction block is aborted as after any error of the server's:
+    /// a COMMIT after a refused statement rolls back, as PostgreSQL's own errors make it.
+    /// </summary>
+    private void Refuse(PgError error, bool simpleQuery)
     {
-        if (_tracker.EnqueueRefusalIfBusy(new Expected(ExpectedKind.Refusal) { Error = error, ThenReady = thenReady }))
+        var upstream = _upstream!.Writer;
+        _tracker.Enqueue(new Expected(ExpectedKind.Refusal) { Error = error, ThenReady = simpleQuery });
+        if (simpleQuery)
         {
-            return;
+            _upstreamMessages.Query(upstream, RefusedQuery);
         }
-
-        await WriteToClientAsync(
-            w =>
-            {
-                _clientMessages.Error(w, error);
-                if (thenReady)
-                {
-                    _clientMessages.ReadyForQuery(w, _transactionStatus);
-                }
-            },
-            cancellationToken);
+        else
+        {
+            _upstreamMessages.Bind(upstream, RefusedName, RefusedName);
+        }
     }
 
     private static PgError RefusalFor(StatementVerdict verdict) => verdict.Effect == Airlock.Policy.Model.RuleEffect.Review

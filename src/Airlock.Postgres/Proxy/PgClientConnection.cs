@@ -41,7 +41,6 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
     private UpstreamConnection? _upstream;
     private GatewaySession? _session;
     private PgCatalog? _catalog;
-    private volatile byte _transactionStatus = (byte)'I';
 
     public PgClientConnection(Socket socket, PgGatewayServices services, PgGatewayOptions options)
     {

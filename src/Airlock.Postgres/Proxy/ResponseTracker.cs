@@ -4,13 +4,15 @@ namespace Airlock.Postgres.Proxy;
 
 /// <summary>
 /// What the client is waiting for, in order. Every frontend message forwarded upstream that the server
-/// answers gets an entry; an entry the gateway answers itself (a refusal) sits in the same queue, so its
-/// error reaches the client exactly where the server's answer would have.
+/// answers gets an entry. A refused message is replaced upstream by one the server must fail, and its
+/// entry (a refusal) swaps the server's error for the gateway's, so the refusal reaches the client exactly
+/// where the server's answer would have, and the server's state (an aborted transaction) follows it.
 /// <code>
 ///  frontend: Parse A ─ Parse B (denied) ─ Bind … (skipped) ─ Sync
+///  upstream: Parse A ─ Bind of a statement that does not exist ─ Sync
 ///  queue:    [Parse A] [Refusal B] [Sync]
-///  upstream:  ParseComplete ─────────────── ReadyForQuery
-///  client:    ParseComplete ─ Error (B) ─── ReadyForQuery
+///  server:    ParseComplete ─ Error (26000) ─ ReadyForQuery
+///  client:    ParseComplete ─ Error (B) ───── ReadyForQuery
 /// </code>
 /// After an upstream error in the extended protocol the server skips to Sync, so the queue drops
 /// everything before the next Sync entry too (https://www.postgresql.org/docs/15/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY).
@@ -49,27 +51,6 @@ internal sealed class ResponseTracker
 
             _skipping = false;
             _queue.Enqueue(expected);
-        }
-    }
-
-    /// <summary>Enqueues a refusal, unless nothing is in flight: then the caller answers at once (returns false).</summary>
-    public bool EnqueueRefusalIfBusy(Expected refusal)
-    {
-        lock (_lock)
-        {
-            if (_skipping)
-            {
-                // The server is skipping to Sync after its own error, and says nothing more until then; neither do we.
-                return true;
-            }
-
-            if (_queue.Count == 0)
-            {
-                return false;
-            }
-
-            _queue.Enqueue(refusal);
-            return true;
         }
     }
 
@@ -128,7 +109,10 @@ internal enum ExpectedKind
     Close,
     Sync,
 
-    /// <summary>The gateway's own answer: an error, and for a simple Query also ReadyForQuery.</summary>
+    /// <summary>
+    /// A refused message's stand-in, which the server fails: its error is replaced by the gateway's. For a
+    /// simple Query (or FunctionCall) the server's ReadyForQuery follows and ends it.
+    /// </summary>
     Refusal,
 }
 
@@ -142,6 +126,9 @@ internal sealed record Expected(ExpectedKind Kind)
 
     public PgError? Error { get; init; }
 
-    /// <summary>For a refusal of a simple Query: also send ReadyForQuery.</summary>
+    /// <summary>For a refusal of a simple Query: the server's ReadyForQuery ends the entry.</summary>
     public bool ThenReady { get; init; }
+
+    /// <summary>For a refusal: whether the gateway's error has gone to the client.</summary>
+    public bool ErrorSent { get; set; }
 }
