@@ -158,9 +158,9 @@ public sealed class AuditTrail : IAsyncDisposable
         {
             await Task.Delay(_options.LaterFlushDelay, _time, _stop.Token);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
-            // Disposal: it writes the queue itself.
+            // Disposal (under way, or done): it writes the queue itself.
             return;
         }
 
