@@ -75,7 +75,6 @@ internal sealed class PgWriter
         output.Write(_buffer.AsSpan(0, _length));
     }
 
-
     private Span<byte> Ensure(int count)
     {
         if (_length + count > _buffer.Length)

@@ -42,7 +42,7 @@ internal sealed partial class PgClientConnection
                 if (_skipUntilSync && type != (byte)'S')
                 {
                     // Skipped, as the server skips after an error; an unknown type is refused all the same, as the server does.
-                    _ = FrontendMessageName(type) ?? throw new PgProtocolException($"unexpected message type '{PgFrame.Printable(type)}' from the client");
+                    _ = FrontendMessageName(type) ?? throw UnexpectedMessage(type);
                     continue;
                 }
 
@@ -66,7 +66,7 @@ internal sealed partial class PgClientConnection
     /// </summary>
     private async ValueTask HandleFrontendAsync(byte type, ReadOnlySequence<byte> payload, ReadOnlySequence<byte> whole, IBufferWriter<byte> upstream, CancellationToken cancellationToken)
     {
-        var name = FrontendMessageName(type) ?? throw new PgProtocolException($"unexpected message type '{PgFrame.Printable(type)}' from the client");
+        var name = FrontendMessageName(type) ?? throw UnexpectedMessage(type);
         byte[]? rented = null;
         try
         {
@@ -82,7 +82,6 @@ internal sealed partial class PgClientConnection
                     if (OnBind(PgReader.Contiguous(payload, ref rented), whole, upstream) is { } refusal)
                     {
                         Refuse(refusal, simpleQuery: false);
-                        _skipUntilSync = true;
                     }
 
                     break;
@@ -116,7 +115,7 @@ internal sealed partial class PgClientConnection
                     Refuse(GatewayErrors.FunctionCallRefused, simpleQuery: true);
                     break;
                 default:
-                    throw new PgProtocolException($"unexpected message type '{PgFrame.Printable(type)}' from the client");
+                    throw UnexpectedMessage(type);
             }
         }
         catch (PgProtocolException ex)
@@ -144,7 +143,7 @@ internal sealed partial class PgClientConnection
 
         if (await RecordIntentAsync(verdict, cancellationToken) is not { } action)
         {
-            Refuse(GatewayErrors.AuditUnavailable(_services.Audit.LastFailure?.Message ?? "the audit trail is unavailable"), simpleQuery: true);
+            Refuse(AuditUnavailable(), simpleQuery: true);
             return;
         }
 
@@ -172,7 +171,6 @@ internal sealed partial class PgClientConnection
             _deniedStatements[name] = verdict;
             await RecordBlockedAsync(verdict, cancellationToken);
             Refuse(RefusalFor(verdict), simpleQuery: false);
-            _skipUntilSync = true;
             return;
         }
 
@@ -265,8 +263,7 @@ internal sealed partial class PgClientConnection
             action = await RecordIntentAsync(portal.Statement.Verdict, cancellationToken);
             if (action is null)
             {
-                Refuse(GatewayErrors.AuditUnavailable(_services.Audit.LastFailure?.Message ?? "the audit trail is unavailable"), simpleQuery: false);
-                _skipUntilSync = true;
+                Refuse(AuditUnavailable(), simpleQuery: false);
                 return;
             }
         }
@@ -294,7 +291,8 @@ internal sealed partial class PgClientConnection
     /// Query that cannot run, or a Bind of a statement that does not exist), and its ErrorResponse is
     /// replaced by the gateway's own (see <see cref="ResponseTracker"/>). The refusal thus lands exactly where
     /// the server's answer would have, and a transaction block is aborted as after any error of the server's:
-    /// a COMMIT after a refused statement rolls back, as PostgreSQL's own errors make it.
+    /// a COMMIT after a refused statement rolls back, as PostgreSQL's own errors make it. In the extended
+    /// protocol the client's messages up to Sync are then skipped, as the server skips them after its error.
     /// </summary>
     private void Refuse(PgError error, bool simpleQuery)
     {
@@ -307,8 +305,12 @@ internal sealed partial class PgClientConnection
         else
         {
             _upstreamMessages.Bind(upstream, RefusedName, RefusedName);
+            _skipUntilSync = true;
         }
     }
+
+    /// <summary>The refusal of an action whose intent could not be recorded (audit.required), with the trail's last failure.</summary>
+    private PgError AuditUnavailable() => GatewayErrors.AuditUnavailable(_services.Audit.LastFailure?.Message ?? "the audit trail is unavailable");
 
     private static PgError RefusalFor(StatementVerdict verdict) => verdict.Effect == Airlock.Policy.Model.RuleEffect.Review
         ? GatewayErrors.ReviewRequired(verdict.RuleId, verdict.RuleMessage)
@@ -353,6 +355,8 @@ internal sealed partial class PgClientConnection
         var end = payload.IndexOf((byte)0);
         return Utf8(end < 0 ? payload : payload[..end]);
     }
+
+    private static PgProtocolException UnexpectedMessage(byte type) => new($"unexpected message type '{PgFrame.Printable(type)}' from the client");
 
     private static string? FrontendMessageName(byte type) => (char)type switch
     {

@@ -119,9 +119,9 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
             }
 
             // Each on its own: the writer's flush of what is left fails on a client that is gone.
-            await CompleteQuietlyAsync(() => _clientWriter.CompleteAsync());
-            await CompleteQuietlyAsync(() => _clientReader.CompleteAsync());
-            await CompleteQuietlyAsync(() => _clientStream.DisposeAsync());
+            await Teardown.QuietlyAsync(() => _clientWriter.CompleteAsync());
+            await Teardown.QuietlyAsync(() => _clientReader.CompleteAsync());
+            await Teardown.QuietlyAsync(() => _clientStream.DisposeAsync());
         }
         finally
         {
@@ -129,18 +129,6 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
             _socket.Dispose();
             _session?.Dispose();
             _clientWrite.Dispose();
-        }
-    }
-
-    private static async Task CompleteQuietlyAsync(Func<ValueTask> complete)
-    {
-        try
-        {
-            await complete();
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or SocketException)
-        {
-            // Already closed.
         }
     }
 

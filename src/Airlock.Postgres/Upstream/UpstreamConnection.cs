@@ -94,22 +94,10 @@ internal sealed class UpstreamConnection : IAsyncDisposable
 
         // Completing the writer writes what is still buffered (the Terminate above, when its flush failed); on a
         // socket that is gone that throws, and must not keep the reader and the socket from being released.
-        await CompleteQuietlyAsync(Writer.CompleteAsync);
-        await CompleteQuietlyAsync(Reader.CompleteAsync);
+        await Teardown.QuietlyAsync(() => Writer.CompleteAsync());
+        await Teardown.QuietlyAsync(() => Reader.CompleteAsync());
         await _stream.DisposeAsync();
         _tcp.Dispose();
-    }
-
-    private static async Task CompleteQuietlyAsync(Func<Exception?, ValueTask> complete)
-    {
-        try
-        {
-            await complete(null);
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or SocketException)
-        {
-            // The connection is going away either way.
-        }
     }
 
     private static async Task<Stream> NegotiateTlsAsync(Stream stream, UpstreamTarget target, CancellationToken cancellationToken)
