@@ -64,14 +64,7 @@ public sealed class AuditTrail : IAsyncDisposable
     /// </summary>
     public async ValueTask<AuditReceipt> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(auditEvent);
-        ArgumentException.ThrowIfNullOrWhiteSpace(auditEvent.Kind, nameof(auditEvent));
-        var pending = new PendingAppend(_redactor.Redact(auditEvent));
-        lock (_queueLock)
-        {
-            _queue.Add(pending);
-        }
-
+        var pending = Enqueue(auditEvent, later: false);
         await _writer.WaitAsync(cancellationToken);
         try
         {
@@ -94,24 +87,7 @@ public sealed class AuditTrail : IAsyncDisposable
     /// or on its own once <see cref="AuditTrailOptions.LaterFlushDelay"/> has passed. A process crash in that
     /// window loses it; its intent, written ahead, stays on record. A failure shows in <see cref="LastFailure"/>.
     /// </summary>
-    public void AppendLater(AuditEvent auditEvent)
-    {
-        ArgumentNullException.ThrowIfNull(auditEvent);
-        ArgumentException.ThrowIfNullOrWhiteSpace(auditEvent.Kind, nameof(auditEvent));
-        var pending = new PendingAppend(_redactor.Redact(auditEvent));
-        bool schedule;
-        lock (_queueLock)
-        {
-            _queue.Add(pending);
-            schedule = !_laterFlushScheduled;
-            _laterFlushScheduled = true;
-        }
-
-        if (schedule)
-        {
-            _ = FlushLaterAsync();
-        }
-    }
+    public void AppendLater(AuditEvent auditEvent) => Enqueue(auditEvent, later: true);
 
     /// <summary>Writes what is queued, then signs the current head now if it is not signed yet (with a key).</summary>
     public async ValueTask CheckpointAsync(CancellationToken cancellationToken = default)
@@ -150,6 +126,30 @@ public sealed class AuditTrail : IAsyncDisposable
         _chain.Dispose();
         _writer.Dispose();
         _stop.Dispose();
+    }
+
+    /// <summary>Redacts and queues an event; for a later one, schedules the flush that writes it if no append does first.</summary>
+    private PendingAppend Enqueue(AuditEvent auditEvent, bool later)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        ArgumentException.ThrowIfNullOrWhiteSpace(auditEvent.Kind, nameof(auditEvent));
+        var pending = new PendingAppend(_redactor.Redact(auditEvent));
+        var scheduleFlush = false;
+        lock (_queueLock)
+        {
+            _queue.Add(pending);
+            if (later && !_laterFlushScheduled)
+            {
+                _laterFlushScheduled = scheduleFlush = true;
+            }
+        }
+
+        if (scheduleFlush)
+        {
+            _ = FlushLaterAsync();
+        }
+
+        return pending;
     }
 
     private async Task FlushLaterAsync()
