@@ -32,6 +32,7 @@ internal static class AirlockCli
         root.Add(ServeCommand.Build(context));
         root.Add(DemoCommand.Build(context));
         root.Add(SessionsCommands.Build(context));
+        root.Add(ReviewsCommands.Build(context));
         root.Add(AuditCommands.Build(context));
         return root;
     }

@@ -19,6 +19,15 @@ public static class AuditEventKinds
     public const string ApprovalApproved = "approval.approved";
     public const string ApprovalDenied = "approval.denied";
     public const string ApprovalExpired = "approval.expired";
+
+    /// <summary>One approver's yes that did not yet meet the rule's requirement.</summary>
+    public const string ApprovalVoted = "approval.voted";
+
+    /// <summary>A vote that was refused: the requester's own, or from someone who is not an approver.</summary>
+    public const string ApprovalRefused = "approval.refused";
+
+    /// <summary>An approved action ran: the approval is used up.</summary>
+    public const string ApprovalUsed = "approval.used";
     public const string GrantCreated = "grant.created";
     public const string GrantRevoked = "grant.revoked";
     public const string PolicyLoaded = "policy.loaded";

@@ -88,21 +88,30 @@ internal static class SessionsCommands
 
     private static HttpClient Client(string? gateway, string? tokenFile)
     {
+        var token = ReadToken(tokenFile, TokenVariable, "admin token");
+        return ApiClient(gateway, new AuthenticationHeaderValue("Bearer", token));
+    }
+
+    /// <summary>An HTTP client for the admin API at --gateway (or $AIRLOCK_GATEWAY, or the default address).</summary>
+    internal static HttpClient ApiClient(string? gateway, AuthenticationHeaderValue authorization)
+    {
         var address = gateway ?? Environment.GetEnvironmentVariable(GatewayVariable) ?? "http://127.0.0.1:8080";
         if (!Uri.TryCreate(address.EndsWith('/') ? address : address + "/", UriKind.Absolute, out var baseAddress))
         {
             throw new CliUsageException($"--gateway '{address}' is not a URL (e.g. http://127.0.0.1:8080)");
         }
 
-        var token = tokenFile is not null
-            ? (File.Exists(tokenFile) ? File.ReadAllText(tokenFile).Trim() : throw new CliUsageException($"--token-file '{tokenFile}' does not exist"))
-            : Environment.GetEnvironmentVariable(TokenVariable) ?? throw new CliUsageException($"no admin token: pass --token-file FILE or set {TokenVariable}");
         var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(15) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        client.DefaultRequestHeaders.Authorization = authorization;
         return client;
     }
 
-    private static async Task<int> FailAsync(CliContext context, HttpResponseMessage response, string body)
+    /// <summary>A token from --token-file, or else from the environment; never from argv, where ps and shell history would show it.</summary>
+    internal static string ReadToken(string? tokenFile, string variable, string what) => tokenFile is not null
+        ? (File.Exists(tokenFile) ? File.ReadAllText(tokenFile).Trim() : throw new CliUsageException($"--token-file '{tokenFile}' does not exist"))
+        : Environment.GetEnvironmentVariable(variable) ?? throw new CliUsageException($"no {what}: pass --token-file FILE or set {variable}");
+
+    internal static async Task<int> FailAsync(CliContext context, HttpResponseMessage response, string body)
     {
         var message = body;
         try

@@ -1,5 +1,7 @@
 using Airlock.Gateway.Hosting;
 using Airlock.Gateway.Identity;
+using Airlock.Pipeline;
+using Airlock.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -40,7 +42,104 @@ internal static class AdminEndpoints
 
         v1.MapSessionsApi(host);
         v1.MapPolicyApi(host);
+        routes.MapReviewsApi(host);
     }
+
+    /// <summary>
+    /// <c>/v1/reviews</c>: a user's own credentials (<c>Authorization: Basic user:token</c>), because an
+    /// approval is a person's decision and the requester must be told apart from the approver. An admin
+    /// token may list and show, but it is nobody in policy, so it approves nothing.
+    /// </summary>
+    private static void MapReviewsApi(this IEndpointRouteBuilder routes, GatewayHost host)
+    {
+        const string UserItem = "airlock.user";
+        var reviews = routes.MapGroup("/v1/reviews").AddEndpointFilter(async (context, next) =>
+        {
+            var header = context.HttpContext.Request.Headers.Authorization.ToString();
+            GatewayUser? user = null;
+            if (header.StartsWith("Basic ", StringComparison.Ordinal) && BasicCredentials(header.AsSpan(6).Trim()) is var (name, token))
+            {
+                user = await host.Users.AuthenticateAsync(name, token, context.HttpContext.RequestAborted);
+            }
+
+            if (user is null)
+            {
+                return Results.Json(new { Error = "AL0801: your Airlock user and token are required (Authorization: Basic user:token; airlock reviews reads AIRLOCK_USER and AIRLOCK_TOKEN)" }, AdminApi.Json, statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            context.HttpContext.Items[UserItem] = user;
+            return await next(context);
+        });
+
+        reviews.MapGet("/", async (string? state, int? limit, CancellationToken cancellationToken) =>
+            Results.Json((await host.Approvals.ListAsync(state, limit ?? 100, cancellationToken)).Select(r => ReviewJson(r, null)), AdminApi.Json));
+
+        reviews.MapGet("/{id}", async (string id, CancellationToken cancellationToken) =>
+            await host.Approvals.GetAsync(id, cancellationToken) is var (request, votes)
+                ? Results.Json(ReviewJson(request, votes), AdminApi.Json)
+                : Results.Json(new { Error = $"{ApprovalErrors.NotFound}: no approval request {id}" }, AdminApi.Json, statusCode: StatusCodes.Status404NotFound));
+
+        reviews.MapPost("/{id}/approve", (string id, ReviewDecision? body, HttpContext http, CancellationToken cancellationToken) =>
+            DecideAsync(() => host.Approvals.ApproveAsync(id, (GatewayUser)http.Items[UserItem]!, body?.Comment, cancellationToken)));
+
+        reviews.MapPost("/{id}/deny", (string id, ReviewDecision? body, HttpContext http, CancellationToken cancellationToken) =>
+            DecideAsync(() => host.Approvals.DenyAsync(id, (GatewayUser)http.Items[UserItem]!, body?.Reason ?? string.Empty, cancellationToken)));
+    }
+
+    private static async Task<IResult> DecideAsync(Func<ValueTask<ApprovalRequestRecord>> decide)
+    {
+        try
+        {
+            return Results.Json(ReviewJson(await decide(), null), AdminApi.Json);
+        }
+        catch (ApprovalException ex)
+        {
+            var status = ex.ErrorId switch
+            {
+                ApprovalErrors.NotFound => StatusCodes.Status404NotFound,
+                ApprovalErrors.SelfApproval or ApprovalErrors.NotAnApprover => StatusCodes.Status403Forbidden,
+                ApprovalErrors.ReasonRequired => StatusCodes.Status400BadRequest,
+                _ => StatusCodes.Status409Conflict,
+            };
+            return Results.Json(new { Error = ex.Message, ErrorId = ex.ErrorId }, AdminApi.Json, statusCode: status);
+        }
+    }
+
+    private static object ReviewJson(ApprovalRequestRecord r, IReadOnlyList<ApprovalVoteRecord>? votes) => new
+    {
+        r.Id,
+        r.Kind,
+        r.State,
+        r.Requester,
+        r.Resource,
+        Action = r.ActionSummary,
+        r.Grant,
+        r.Reason,
+        r.Rule,
+        r.PolicyRevision,
+        r.CreatedAt,
+        r.ExpiresAt,
+        r.DecidedAt,
+        r.DecidedBy,
+        r.Comment,
+        Votes = votes?.Select(v => new { v.Approver, v.Verdict, v.Comment, v.At }),
+    };
+
+    private static (string User, string Token)? BasicCredentials(ReadOnlySpan<char> encoded)
+    {
+        Span<byte> bytes = stackalloc byte[Math.Min(encoded.Length, 1024)];
+        if (encoded.Length > 1024 || !Convert.TryFromBase64Chars(encoded, bytes, out var written))
+        {
+            return null;
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(bytes[..written]);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 ? (text[..colon], text[(colon + 1)..]) : null;
+    }
+
+    /// <summary>The body of approve (an optional comment) and deny (a required reason).</summary>
+    private sealed record ReviewDecision(string? Comment, string? Reason);
 
     private static void MapSessionsApi(this RouteGroupBuilder v1, GatewayHost host)
     {

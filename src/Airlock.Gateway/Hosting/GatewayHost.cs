@@ -40,6 +40,12 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public SessionRegistry Sessions { get; private set; } = null!;
 
+    /// <summary>Checks a user's own token (psql's password; the reviews API's Basic credentials).</summary>
+    public IGatewayAuthenticator Users { get; private set; } = null!;
+
+    /// <summary>Approval requests for actions policy holds for review.</summary>
+    public ActionApprovals Approvals { get; private set; } = null!;
+
     public PgGatewayListener Postgres { get; private set; } = null!;
 
     public AdminApi? AdminApi { get; private set; }
@@ -112,7 +118,8 @@ public sealed class GatewayHost : IAsyncDisposable
             Gate = new StatementGate(() => Policy.Current, time),
             Sessions = Sessions,
             Audit = Audit,
-            Authenticator = new StaticUsers(users),
+            Authenticator = Users = new StaticUsers(users),
+            Approvals = Approvals = new ActionApprovals(Store.Approvals, Audit, () => Policy.Current, _masking.Current, time),
             ResolveUpstream = resource => ResolveUpstream(resource, secrets),
             Time = time,
         };

@@ -26,5 +26,8 @@ public sealed record StatementVerdict
     /// <summary>An approval requirement when the effect is review.</summary>
     public ApprovalRequirement? Approval { get; init; }
 
+    /// <summary>The approval this run uses up: a review verdict turned into an allow by <see cref="ActionApprovals"/>.</summary>
+    public string? ApprovalId { get; init; }
+
     public bool Allowed => Effect == RuleEffect.Allow;
 }

@@ -1,3 +1,4 @@
+using Airlock.Pipeline;
 using Airlock.Postgres.Protocol;
 
 namespace Airlock.Postgres.Proxy;
@@ -17,6 +18,11 @@ internal static class GatewayErrors
         "42501",
         $"AL0902: approval required by policy rule {rule}" + (ruleMessage is null ? string.Empty : $": {ruleMessage}"),
         Hint: "This statement needs an approver's review before it can run: ask one of the approvers the rule names.");
+
+    public static PgError HeldForApproval(string rule, string? ruleMessage, ReviewOutcome held) => new(
+        "42501",
+        $"AL0902: approval required by policy rule {rule}" + (ruleMessage is null ? string.Empty : $": {ruleMessage}") + $" Request {held.RequestId} is waiting for an approver.",
+        Hint: $"An approver runs: airlock reviews approve {held.RequestId}  (to see it: airlock reviews show {held.RequestId}). Then run exactly the same statement again: it runs once. The request expires at {held.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC.");
 
     public static PgError DeniedStatement(string name) => new(
         "42501",

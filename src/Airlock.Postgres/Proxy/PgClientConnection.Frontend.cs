@@ -1,6 +1,7 @@
 using System.Buffers;
 using Airlock.Audit;
 using Airlock.Pipeline;
+using Airlock.Policy.Model;
 using Airlock.Postgres.Protocol;
 
 namespace Airlock.Postgres.Proxy;
@@ -134,6 +135,19 @@ internal sealed partial class PgClientConnection
     private async ValueTask OnQueryAsync(string sql, ReadOnlySequence<byte> whole, IBufferWriter<byte> upstream, CancellationToken cancellationToken)
     {
         var verdict = _services.Gate.Decide(_session!, sql);
+        if (verdict.Effect == RuleEffect.Review && _services.Approvals is { } approvals)
+        {
+            var review = await approvals.ReviewAsync(_session!, verdict, sql, [], cancellationToken);
+            if (!review.Run)
+            {
+                await RecordBlockedAsync(verdict, cancellationToken, review.RequestId);
+                Refuse(GatewayErrors.HeldForApproval(verdict.RuleId, verdict.RuleMessage, review), simpleQuery: true);
+                return;
+            }
+
+            verdict = verdict with { Effect = RuleEffect.Allow, ApprovalId = review.RequestId };
+        }
+
         if (!verdict.Allowed)
         {
             await RecordBlockedAsync(verdict, cancellationToken);
@@ -312,7 +326,7 @@ internal sealed partial class PgClientConnection
     /// <summary>The refusal of an action whose intent could not be recorded (audit.required), with the trail's last failure.</summary>
     private PgError AuditUnavailable() => GatewayErrors.AuditUnavailable(_services.Audit.LastFailure?.Message ?? "the audit trail is unavailable");
 
-    private static PgError RefusalFor(StatementVerdict verdict) => verdict.Effect == Airlock.Policy.Model.RuleEffect.Review
+    private static PgError RefusalFor(StatementVerdict verdict) => verdict.Effect == RuleEffect.Review
         ? GatewayErrors.ReviewRequired(verdict.RuleId, verdict.RuleMessage)
         : GatewayErrors.Denied(verdict.RuleId, verdict.RuleMessage);
 
@@ -330,11 +344,17 @@ internal sealed partial class PgClientConnection
         }
     }
 
-    private async ValueTask RecordBlockedAsync(StatementVerdict verdict, CancellationToken cancellationToken)
+    private async ValueTask RecordBlockedAsync(StatementVerdict verdict, CancellationToken cancellationToken, string? approvalId = null)
     {
         try
         {
-            await _services.Audit.AppendAsync(ActionEvent(AuditEventKinds.ActionBlocked, verdict) with { Outcome = verdict.Effect == Airlock.Policy.Model.RuleEffect.Review ? "held" : "denied" }, cancellationToken);
+            var blocked = ActionEvent(AuditEventKinds.ActionBlocked, verdict) with { Outcome = verdict.Effect == RuleEffect.Review ? "held" : "denied" };
+            if (approvalId is not null)
+            {
+                blocked = blocked with { Detail = new Dictionary<string, string>(StringComparer.Ordinal) { ["approval_id"] = approvalId } };
+            }
+
+            await _services.Audit.AppendAsync(blocked, cancellationToken);
         }
         catch (AuditUnavailableException)
         {

@@ -224,5 +224,6 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
         Decision = verdict.Effect.ToString().ToLowerInvariant(),
         Rule = verdict.RuleId,
         PolicyRevision = verdict.PolicyRevision,
+        Detail = verdict.ApprovalId is { } approval ? new Dictionary<string, string>(StringComparer.Ordinal) { ["approval_id"] = approval } : null,
     };
 }

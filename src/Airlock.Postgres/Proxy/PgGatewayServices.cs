@@ -25,6 +25,9 @@ public sealed class PgGatewayServices : IAsyncDisposable
 
     public required IGatewayAuthenticator Authenticator { get; init; }
 
+    /// <summary>Turns review verdicts into approval requests, and runs an approved action once. Null: review is a plain refusal.</summary>
+    public ActionApprovals? Approvals { get; init; }
+
     /// <summary>Where a resource's database is and the brokered credentials (secret resolved now); null when the resource cannot be reached.</summary>
     public required Func<string, UpstreamTarget?> ResolveUpstream { get; init; }
 

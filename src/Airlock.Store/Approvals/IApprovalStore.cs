@@ -13,8 +13,13 @@ public interface IApprovalStore
     /// <summary>
     /// Moves a request from <paramref name="expectedState"/> to <paramref name="newState"/> atomically.
     /// Returns false when the request is no longer in the expected state (someone else decided first).
+    /// <paramref name="expiresAt"/>, when given, is the request's new end of life (an approval starts its
+    /// window); null keeps the old one.
     /// </summary>
-    ValueTask<bool> TransitionAsync(string id, string expectedState, string newState, DateTimeOffset at, string? by, string? comment, CancellationToken cancellationToken = default);
+    ValueTask<bool> TransitionAsync(string id, string expectedState, string newState, DateTimeOffset at, string? by, string? comment, CancellationToken cancellationToken = default, DateTimeOffset? expiresAt = null);
+
+    /// <summary>The requests one user made for one exact action (by its digest) on one resource, newest first.</summary>
+    ValueTask<IReadOnlyList<ApprovalRequestRecord>> FindForActionAsync(string requester, string resource, string actionDigest, CancellationToken cancellationToken = default);
 
     /// <summary>Records one approver's vote; a second vote by the same approver on the same request is refused (false).</summary>
     ValueTask<bool> AddVoteAsync(ApprovalVoteRecord vote, CancellationToken cancellationToken = default);

@@ -29,11 +29,19 @@ internal sealed class RelationalApprovalStore(StoreDialect dialect) : Relational
             Map,
             cancellationToken);
 
-    public async ValueTask<bool> TransitionAsync(string id, string expectedState, string newState, DateTimeOffset at, string? by, string? comment, CancellationToken cancellationToken = default) =>
+    public async ValueTask<bool> TransitionAsync(string id, string expectedState, string newState, DateTimeOffset at, string? by, string? comment, CancellationToken cancellationToken = default, DateTimeOffset? expiresAt = null) =>
         await ExecuteAsync(
-            "UPDATE approval_requests SET state = @new, decided_at = @at, decided_by = @by, comment = @comment WHERE id = @id AND state = @expected",
-            c => c.With("@id", id).With("@expected", expectedState).With("@new", newState).With("@at", UnixMicros.From(at)).With("@by", by).With("@comment", comment),
+            "UPDATE approval_requests SET state = @new, decided_at = @at, decided_by = @by, comment = @comment, expires_at = COALESCE(@expires, expires_at) WHERE id = @id AND state = @expected",
+            c => c.With("@id", id).With("@expected", expectedState).With("@new", newState).With("@at", UnixMicros.From(at)).With("@by", by).With("@comment", comment)
+                .With("@expires", UnixMicros.From(expiresAt)),
             cancellationToken).ConfigureAwait(false) == 1;
+
+    public ValueTask<IReadOnlyList<ApprovalRequestRecord>> FindForActionAsync(string requester, string resource, string actionDigest, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            $"SELECT {Columns} FROM approval_requests WHERE action_digest = @digest AND requester = @requester AND resource = @resource ORDER BY created_at DESC, id LIMIT 20",
+            c => c.With("@digest", actionDigest).With("@requester", requester).With("@resource", resource),
+            Map,
+            cancellationToken);
 
     public async ValueTask<bool> AddVoteAsync(ApprovalVoteRecord vote, CancellationToken cancellationToken = default)
     {

@@ -145,5 +145,8 @@ internal static class StoreSchema
                 files       {blob} NOT NULL
             );
             """),
+        new(2, "approval requests found by their exact action", """
+            CREATE INDEX approval_requests_action ON approval_requests (action_digest, requester, resource);
+            """),
     ];
 }

@@ -4,15 +4,39 @@ namespace Airlock.Store.Tests.Conformance;
 
 public abstract partial class StoreConformanceTests
 {
+    /// <summary>The newest schema version this build knows.</summary>
+    private const int Latest = 2;
+
     [Fact]
-    public async Task A_fresh_store_is_migrated_to_schema_version_1()
+    public async Task A_fresh_store_is_migrated_to_the_latest_schema_version()
     {
         await using var store = await OpenStoreAsync();
 
-        Assert.Equal(1, store.SchemaVersion);
-        Assert.Equal("1", await RunSqlAsync("SELECT count(*) FROM schema_migrations"));
-        Assert.Equal("1", await RunSqlAsync("SELECT max(version) FROM schema_migrations"));
+        Assert.Equal(Latest, store.SchemaVersion);
+        Assert.Equal($"{Latest}", await RunSqlAsync("SELECT count(*) FROM schema_migrations"));
+        Assert.Equal($"{Latest}", await RunSqlAsync("SELECT max(version) FROM schema_migrations"));
         Assert.False(string.IsNullOrWhiteSpace(store.Description));
+    }
+
+    [Fact]
+    public async Task A_store_at_version_1_is_migrated_to_version_2_and_keeps_its_data()
+    {
+        await using (var store = await OpenStoreAsync())
+        {
+            await store.Audit.AppendAsync(ChainSealer.Of(2));
+        }
+
+        // Back to what a version-1 build left behind.
+        await RunSqlAsync("DROP INDEX approval_requests_action");
+        await RunSqlAsync("DELETE FROM schema_migrations WHERE version = 2");
+
+        await using var again = await ReopenStoreAsync();
+        Assert.Equal(2, again.SchemaVersion);
+        Assert.Equal(2, (await again.Audit.ReadHeadAsync()).Seq);
+        Assert.Equal("2", await RunSqlAsync("SELECT max(version) FROM schema_migrations"));
+
+        // The index is back: dropping it again works only if the migration made it.
+        await RunSqlAsync("DROP INDEX approval_requests_action");
     }
 
     [Fact]
@@ -27,11 +51,11 @@ public abstract partial class StoreConformanceTests
         for (var i = 0; i < 2; i++)
         {
             await using var again = await ReopenStoreAsync();
-            Assert.Equal(1, again.SchemaVersion);
+            Assert.Equal(Latest, again.SchemaVersion);
             Assert.Equal(2, (await again.Audit.ReadHeadAsync()).Seq);
         }
 
-        Assert.Equal("1", await RunSqlAsync("SELECT count(*) FROM schema_migrations"));
+        Assert.Equal($"{Latest}", await RunSqlAsync("SELECT count(*) FROM schema_migrations"));
         Assert.Equal(appliedAt, await RunSqlAsync("SELECT applied_at FROM schema_migrations WHERE version = 1"));
     }
 
@@ -46,8 +70,8 @@ public abstract partial class StoreConformanceTests
         var stores = await Task.WhenAll(opens);
         try
         {
-            Assert.All(stores, s => Assert.Equal(1, s.SchemaVersion));
-            Assert.Equal("1", await RunSqlAsync("SELECT count(*) FROM schema_migrations"));
+            Assert.All(stores, s => Assert.Equal(Latest, s.SchemaVersion));
+            Assert.Equal($"{Latest}", await RunSqlAsync("SELECT count(*) FROM schema_migrations"));
             await stores[0].Audit.AppendAsync(ChainSealer.Of(1));
             await stores[3].Audit.AppendAsync(ChainSealer.Of(1));
             AuditChain.AssertGapless(await ReadAllAsync(stores[1]), await stores[2].Audit.ReadHeadAsync());
@@ -76,9 +100,9 @@ public abstract partial class StoreConformanceTests
         var readOnly = await AssertStoreErrorAsync(StoreErrors.SchemaTooNew, () => ReopenStoreAsync(readOnly: true));
         Assert.Contains(description, readOnly.Message, StringComparison.Ordinal);
 
-        // Refusing changed nothing: the store still says 99, and version 1 is still recorded once.
+        // Refusing changed nothing: the store still says 99, and each known version is still recorded once.
         Assert.Equal("99", await RunSqlAsync("SELECT max(version) FROM schema_migrations"));
-        Assert.Equal("2", await RunSqlAsync("SELECT count(*) FROM schema_migrations"));
+        Assert.Equal($"{Latest + 1}", await RunSqlAsync("SELECT count(*) FROM schema_migrations"));
     }
 
     [Fact]
@@ -89,7 +113,7 @@ public abstract partial class StoreConformanceTests
         // And it did not create one: a normal open afterwards starts from scratch.
         await using var store = await ReopenStoreAsync();
         Assert.Contains(store.Description, ex.Message, StringComparison.Ordinal);
-        Assert.Equal(1, store.SchemaVersion);
+        Assert.Equal(Latest, store.SchemaVersion);
         Assert.Equal(0, (await store.Audit.ReadHeadAsync()).Seq);
     }
 
@@ -103,7 +127,7 @@ public abstract partial class StoreConformanceTests
 
         // Opened beside a running writer, as `airlock audit verify` would be.
         await using var reader = await ReopenStoreAsync(readOnly: true);
-        Assert.Equal(1, reader.SchemaVersion);
+        Assert.Equal(Latest, reader.SchemaVersion);
         Assert.Equal(writer.Description, reader.Description);
         Assert.Equal(3, (await reader.Audit.ReadHeadAsync()).Seq);
         Assert.Equal(3, (await ReadAllAsync(reader)).Count);

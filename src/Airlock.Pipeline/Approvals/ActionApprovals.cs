@@ -1,0 +1,341 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Airlock.Audit;
+using Airlock.Masking;
+using Airlock.Policy.Evaluation;
+using Airlock.Policy.Model;
+using Airlock.Store;
+
+namespace Airlock.Pipeline;
+
+/// <summary>
+/// Action approval: a statement that policy marks <c>review</c> becomes a request bound to its exact action
+/// (user, resource, text, parameter values). Approvers vote through the CLI or the admin API; once the rule's
+/// approvers agree, the same user may run that exact action once, within the rule's window.
+/// <code>
+///   review verdict ─► approved, unused, in its window?  ── yes ─► approved → used (atomic) ─► run once
+///                    │ no
+///                    ├─ pending and not expired ─► held again, same request id
+///                    └─ otherwise ─► new pending request (expires after PendingLifetime) ─► held
+///   approve(id, approver) ─► not the requester, in an approver group, one vote each ─► enough? ─► approved (window starts)
+/// </code>
+/// Every state change is an audit event; all state is in the store, so it outlives a restart and is shared
+/// by every gateway instance on the same store.
+/// </summary>
+public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func<PolicySnapshot> policy, Func<MaskingEngine> masking, TimeProvider time)
+{
+    public const string Pending = "pending";
+    public const string Approved = "approved";
+    public const string Denied = "denied";
+    public const string Expired = "expired";
+    public const string Used = "used";
+
+    /// <summary>How long a request waits for its approvers before it expires.</summary>
+    public TimeSpan PendingLifetime { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The window when the rule names none.</summary>
+    public static TimeSpan DefaultWindow { get; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The digest that binds a request to its exact action: any change to the user, the resource, the text
+    /// or a parameter value is a different action. Fields are length-prefixed, so no two actions collide by
+    /// moving bytes from one field to the next.
+    /// </summary>
+    public static string DigestOf(string user, string resource, string text, IReadOnlyList<byte[]?> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var s in (string[])[user, resource, text])
+        {
+            var bytes = Encoding.UTF8.GetBytes(s);
+            AppendField(hash, bytes, bytes.Length);
+        }
+
+        foreach (var p in parameters)
+        {
+            AppendField(hash, p ?? [], p?.Length ?? -1);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static void AppendField(IncrementalHash hash, ReadOnlySpan<byte> bytes, int declaredLength)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(length, declaredLength);
+        hash.AppendData(length);
+        hash.AppendData(bytes);
+    }
+
+    /// <summary>
+    /// For a statement policy holds for review: runs it if an approval for this exact action is waiting to be
+    /// used (and uses it up), otherwise returns the pending request for it, made now if there is none.
+    /// </summary>
+    public async ValueTask<ReviewOutcome> ReviewAsync(GatewaySession session, StatementVerdict verdict, string exactText, IReadOnlyList<byte[]?> parameters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(verdict);
+        var user = session.User.Name;
+        var digest = DigestOf(user, session.Resource, exactText, parameters);
+        var now = time.GetUtcNow();
+        ApprovalRequestRecord? pending = null;
+        foreach (var request in await store.FindForActionAsync(user, session.Resource, digest, cancellationToken))
+        {
+            if (request.ExpiresAt <= now)
+            {
+                await ExpireIfOpenAsync(request, now, cancellationToken);
+                continue;
+            }
+
+            // Approved for the rule that holds it now: a changed policy that moves the action to another
+            // rule asks again.
+            if (request.State == Approved && request.Rule == verdict.RuleId
+                && await store.TransitionAsync(request.Id, Approved, Used, now, user, comment: null, cancellationToken))
+            {
+                await RecordAsync(AuditEventKinds.ApprovalUsed, request, user, session.Id, null, cancellationToken);
+                return new ReviewOutcome(request.Id, Run: true, request.ExpiresAt);
+            }
+
+            if (request.State == Pending)
+            {
+                pending ??= request;
+            }
+        }
+
+        if (pending is not null)
+        {
+            return new ReviewOutcome(pending.Id, Run: false, pending.ExpiresAt);
+        }
+
+        var summary = Summary(exactText, parameters);
+        var created = new ApprovalRequestRecord
+        {
+            Id = NewId(),
+            Kind = "action",
+            Requester = user,
+            Resource = session.Resource,
+            ActionDigest = digest,
+            ActionSummary = summary,
+            Rule = verdict.RuleId,
+            PolicyRevision = verdict.PolicyRevision,
+            State = Pending,
+            CreatedAt = now,
+            ExpiresAt = now + PendingLifetime,
+        };
+
+        // Recorded before it exists, as every action is: a request nobody can see in the trail is never made.
+        await RecordAsync(AuditEventKinds.ApprovalRequested, created, user, session.Id, null, cancellationToken);
+        await store.CreateAsync(created, cancellationToken);
+        return new ReviewOutcome(created.Id, Run: false, created.ExpiresAt);
+    }
+
+    /// <summary>One request with its votes; an open request past its expiry is marked expired first.</summary>
+    public async ValueTask<(ApprovalRequestRecord Request, IReadOnlyList<ApprovalVoteRecord> Votes)?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var request = await store.GetAsync(id, cancellationToken);
+        if (request is null)
+        {
+            return null;
+        }
+
+        request = await ExpireIfOpenAsync(request, time.GetUtcNow(), cancellationToken);
+        return (request, await store.ListVotesAsync(id, cancellationToken));
+    }
+
+    /// <summary>Requests newest first, in a state or all; open requests past their expiry are shown (and marked) expired.</summary>
+    public async ValueTask<IReadOnlyList<ApprovalRequestRecord>> ListAsync(string? state, int limit, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var list = new List<ApprovalRequestRecord>();
+        foreach (var request in await store.ListAsync(state, limit, cancellationToken))
+        {
+            var current = await ExpireIfOpenAsync(request, now, cancellationToken);
+            if (state is null || current.State == state)
+            {
+                list.Add(current);
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// One approver's yes. Refused (with <see cref="ApprovalException"/>) for the requester, for anyone outside
+    /// the rule's approver groups, for a second vote, and for a request that is no longer pending.
+    /// </summary>
+    public async ValueTask<ApprovalRequestRecord> ApproveAsync(string id, GatewayUser approver, string? comment, CancellationToken cancellationToken)
+    {
+        var (request, requirement) = await OpenForVoteAsync(id, approver, cancellationToken);
+        var now = time.GetUtcNow();
+        if (!await store.AddVoteAsync(new ApprovalVoteRecord { RequestId = id, Approver = approver.Name, Verdict = "approve", Comment = comment, At = now }, cancellationToken))
+        {
+            throw new ApprovalException(ApprovalErrors.AlreadyVoted, $"{approver.Name} has already voted on {id}");
+        }
+
+        var votes = await store.ListVotesAsync(id, cancellationToken);
+        var snapshot = policy();
+        if (!Satisfied(requirement, votes, snapshot))
+        {
+            await RecordAsync(AuditEventKinds.ApprovalVoted, request, approver.Name, null, comment, cancellationToken);
+            return request;
+        }
+
+        var window = requirement.Window > TimeSpan.Zero ? requirement.Window : DefaultWindow;
+        if (!await store.TransitionAsync(id, Pending, Approved, now, approver.Name, comment, cancellationToken, expiresAt: now + window))
+        {
+            throw new ApprovalException(ApprovalErrors.NotPending, $"{id} was decided by someone else first");
+        }
+
+        var approved = request with { State = Approved, DecidedAt = now, DecidedBy = approver.Name, Comment = comment, ExpiresAt = now + window };
+        await RecordAsync(AuditEventKinds.ApprovalApproved, approved, approver.Name, null, comment, cancellationToken);
+        return approved;
+    }
+
+    /// <summary>One approver's no, with a reason: the request is denied at once.</summary>
+    public async ValueTask<ApprovalRequestRecord> DenyAsync(string id, GatewayUser approver, string reason, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ApprovalException(ApprovalErrors.ReasonRequired, "a denial needs a reason");
+        }
+
+        var (request, _) = await OpenForVoteAsync(id, approver, cancellationToken);
+        var now = time.GetUtcNow();
+        await store.AddVoteAsync(new ApprovalVoteRecord { RequestId = id, Approver = approver.Name, Verdict = "deny", Comment = reason, At = now }, cancellationToken);
+        if (!await store.TransitionAsync(id, Pending, Denied, now, approver.Name, reason, cancellationToken))
+        {
+            throw new ApprovalException(ApprovalErrors.NotPending, $"{id} was decided by someone else first");
+        }
+
+        var denied = request with { State = Denied, DecidedAt = now, DecidedBy = approver.Name, Comment = reason };
+        await RecordAsync(AuditEventKinds.ApprovalDenied, denied, approver.Name, null, reason, cancellationToken);
+        return denied;
+    }
+
+    /// <summary>The checks every vote passes: the request is pending and alive, the voter is not its requester and is one of its rule's approvers.</summary>
+    private async ValueTask<(ApprovalRequestRecord Request, ApprovalRequirement Requirement)> OpenForVoteAsync(string id, GatewayUser approver, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(approver);
+        var request = await store.GetAsync(id, cancellationToken) ?? throw new ApprovalException(ApprovalErrors.NotFound, $"no approval request {id}");
+        request = await ExpireIfOpenAsync(request, time.GetUtcNow(), cancellationToken);
+        if (request.State != Pending)
+        {
+            throw new ApprovalException(ApprovalErrors.NotPending, $"{id} is {request.State}, not pending");
+        }
+
+        if (string.Equals(request.Requester, approver.Name, StringComparison.Ordinal))
+        {
+            await RecordAsync(AuditEventKinds.ApprovalRefused, request, approver.Name, null, "self-approval", cancellationToken);
+            throw new ApprovalException(ApprovalErrors.SelfApproval, $"{approver.Name} asked for {id} and cannot decide it: nobody approves their own request");
+        }
+
+        var snapshot = policy();
+        if (!snapshot.RulesById.TryGetValue(request.Rule, out var rule) || rule.Definition.Approval is not { } requirement)
+        {
+            throw new ApprovalException(ApprovalErrors.RuleGone, $"rule {request.Rule} no longer asks for approval in policy revision {snapshot.Revision}; ask again");
+        }
+
+        var groups = snapshot.ResolvePrincipal(new PrincipalInfo { User = approver.Name, IdpGroups = approver.IdpGroups, Mfa = approver.Mfa }).Groups;
+        if (!requirement.Groups.Any(g => groups.Contains(g.Name, StringComparer.Ordinal)))
+        {
+            await RecordAsync(AuditEventKinds.ApprovalRefused, request, approver.Name, null, "not an approver", cancellationToken);
+            throw new ApprovalException(ApprovalErrors.NotAnApprover, $"{approver.Name} is not in an approver group of rule {request.Rule} ({string.Join(", ", requirement.Groups.Select(g => g.Name))})");
+        }
+
+        return (request, requirement);
+    }
+
+    /// <summary>
+    /// <c>mode: any</c>: at least <c>min</c> approvers from any of the groups. <c>mode: all</c>: at least
+    /// <c>min</c> from each group. Membership is read from the current policy.
+    /// </summary>
+    private static bool Satisfied(ApprovalRequirement requirement, IReadOnlyList<ApprovalVoteRecord> votes, PolicySnapshot snapshot)
+    {
+        var min = Math.Max(1, requirement.Min);
+        var approvers = votes.Where(v => v.Verdict == "approve")
+            .Select(v => snapshot.ResolvePrincipal(new PrincipalInfo { User = v.Approver, IdpGroups = [], Mfa = false }).Groups)
+            .ToList();
+        int From(string group) => approvers.Count(g => g.Contains(group, StringComparer.Ordinal));
+        return requirement.Mode == ApprovalMode.All
+            ? requirement.Groups.All(g => From(g.Name) >= min)
+            : approvers.Count(g => requirement.Groups.Any(r => g.Contains(r.Name, StringComparer.Ordinal))) >= min;
+    }
+
+    private async ValueTask<ApprovalRequestRecord> ExpireIfOpenAsync(ApprovalRequestRecord request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (request.ExpiresAt > now || request.State is not (Pending or Approved))
+        {
+            return request;
+        }
+
+        if (await store.TransitionAsync(request.Id, request.State, Expired, now, by: null, comment: null, cancellationToken))
+        {
+            await RecordAsync(AuditEventKinds.ApprovalExpired, request with { State = Expired }, null, null, null, cancellationToken);
+        }
+
+        return request with { State = Expired };
+    }
+
+    private async ValueTask RecordAsync(string kind, ApprovalRequestRecord request, string? user, string? sessionId, string? comment, CancellationToken cancellationToken)
+    {
+        var detail = new Dictionary<string, string>(StringComparer.Ordinal) { ["approval_id"] = request.Id, ["requester"] = request.Requester, ["state"] = request.State };
+        if (request.Grant is { } grant)
+        {
+            detail["grant"] = grant;
+        }
+
+        await audit.AppendAsync(
+            new AuditEvent
+            {
+                Kind = kind,
+                User = user,
+                SessionId = sessionId,
+                Resource = request.Resource,
+                ActionType = "approval",
+                Text = request.ActionSummary,
+                Rule = request.Rule,
+                PolicyRevision = request.PolicyRevision,
+                Error = comment,
+                Detail = detail,
+            },
+            cancellationToken);
+    }
+
+    /// <summary>What reviewers see: the exact text and parameter values, with detected secrets masked.</summary>
+    private string Summary(string text, IReadOnlyList<byte[]?> parameters)
+    {
+        var engine = masking();
+        var summary = new StringBuilder(engine.Mask(text));
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            summary.Append(i == 0 ? "\nparameters: " : ", ").Append('$').Append(i + 1).Append(" = ");
+            summary.Append(parameters[i] is { } p ? "'" + engine.Mask(Encoding.UTF8.GetString(p)) + "'" : "NULL");
+        }
+
+        return summary.ToString();
+    }
+
+    /// <summary>Short enough to type, random enough (80 bits) not to guess.</summary>
+    private static string NewId() => "apr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+}
+
+/// <summary>What <see cref="ActionApprovals.ReviewAsync"/> decided: run the action now (an approval was used up), or hold it under <see cref="RequestId"/>.</summary>
+public sealed record ReviewOutcome(string RequestId, bool Run, DateTimeOffset ExpiresAt);
+
+/// <summary>A refused approval step, with a stable id.</summary>
+public sealed class ApprovalException(string errorId, string message) : Exception($"{errorId}: {message}")
+{
+    public string ErrorId { get; } = errorId;
+}
+
+public static class ApprovalErrors
+{
+    public const string NotFound = "AL1001";
+    public const string NotPending = "AL1002";
+    public const string SelfApproval = "AL1003";
+    public const string NotAnApprover = "AL1004";
+    public const string AlreadyVoted = "AL1005";
+    public const string ReasonRequired = "AL1006";
+    public const string RuleGone = "AL1007";
+}
