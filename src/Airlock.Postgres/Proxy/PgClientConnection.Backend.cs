@@ -47,6 +47,18 @@ internal sealed partial class PgClientConnection
     private async ValueTask HandleBackendAsync(byte type, ReadOnlySequence<byte> payload, ReadOnlySequence<byte> whole, PipeWriter client, CancellationToken cancellationToken)
     {
         var head = _tracker.Peek();
+        if (head is { Kind: ExpectedKind.Internal })
+        {
+            // The gateway's own Query: nothing of its answer is the client's. Should it fail, the approved
+            // statement after it runs read-only and fails: closed, as wanted.
+            if (type == (byte)'Z')
+            {
+                _tracker.Dequeue();
+            }
+
+            return;
+        }
+
         if (head is { Kind: ExpectedKind.Refusal } refusal && type is not ((byte)'N' or (byte)'S' or (byte)'A'))
         {
             OnRefusalAnswer(refusal, type, whole, client);

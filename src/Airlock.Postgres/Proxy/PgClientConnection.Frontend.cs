@@ -161,8 +161,27 @@ internal sealed partial class PgClientConnection
             return;
         }
 
+        // An approved write in a read-only session (policy allows the user only reads here, and this one
+        // action by approval) runs with read-write switched on around it, and off again after it. Inside a
+        // transaction block that began read-only the switch cannot apply, and the write fails as before.
+        var readWrite = verdict.ApprovalId is not null && _session!.ReadOnly;
+        if (readWrite)
+        {
+            SendInternalQuery(upstream, "SET default_transaction_read_only = off");
+        }
+
         _tracker.Enqueue(new Expected(ExpectedKind.Query) { Action = action });
         Forward(whole, upstream);
+        if (readWrite)
+        {
+            SendInternalQuery(upstream, "SET default_transaction_read_only = on");
+        }
+    }
+
+    private void SendInternalQuery(IBufferWriter<byte> upstream, string sql)
+    {
+        _tracker.Enqueue(new Expected(ExpectedKind.Internal));
+        _upstreamMessages.Query(upstream, sql);
     }
 
     private async ValueTask OnParseAsync(byte[] payload, ReadOnlySequence<byte> whole, IBufferWriter<byte> upstream, CancellationToken cancellationToken)

@@ -114,6 +114,12 @@ internal enum ExpectedKind
     /// simple Query (or FunctionCall) the server's ReadyForQuery follows and ends it.
     /// </summary>
     Refusal,
+
+    /// <summary>
+    /// A simple Query the gateway made itself (the read-write switch around an approved write in a
+    /// read-only session): its whole answer, up to and including ReadyForQuery, stays in the gateway.
+    /// </summary>
+    Internal,
 }
 
 internal sealed record Expected(ExpectedKind Kind)

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Airlock.Audit;
+using Airlock.Cli.Tests.Support;
+using Airlock.Gateway.Hosting;
+using Airlock.Store;
+using Airlock.TestSupport;
+using Npgsql;
+
+namespace Airlock.Cli.Tests.Gateway;
+
+/// <summary>`airlock demo` for the class: psql as alice and bob, and `airlock reviews` as a new user types it.</summary>
+public sealed class ReviewsDemoFixture : IAsyncLifetime
+{
+    public DemoEnvironment Demo { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var directory = Directory.CreateTempSubdirectory("airlock-reviews-test-").FullName;
+        Demo = await DemoEnvironment.StartAsync(directory, gatewayPort: 0, httpPort: 0, CliRunner.Samples);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Demo.DisposeAsync();
+        Directory.Delete(Demo.Directory, recursive: true);
+    }
+}
+
+/// <summary>The demo scenario for action approval, end to end: real psql, the real CLI, a real PostgreSQL.</summary>
+public sealed partial class ReviewsCommandTests(ReviewsDemoFixture fixture) : IClassFixture<ReviewsDemoFixture>
+{
+    private DemoEnvironment Demo => fixture.Demo;
+
+    [Fact]
+    public async Task A_held_delete_runs_once_after_bob_approves_and_never_on_alices_own_approval()
+    {
+        // 1. alice's DELETE is held, and she is told the request id and how to get it approved.
+        var held = await PsqlAsync("alice", "DELETE FROM orders WHERE id = 1");
+        Assert.NotEqual(0, held.ExitCode);
+        Assert.Contains("approval required by policy rule prod-writes-need-review", held.StandardError, StringComparison.Ordinal);
+        var id = RequestId().Match(held.StandardError).Value;
+        Assert.StartsWith("apr_", id, StringComparison.Ordinal);
+        Assert.Contains("airlock reviews approve " + id, held.StandardError, StringComparison.Ordinal);
+        Assert.Equal(1L, await CountOrdersAsync(1));
+
+        // 2. alice cannot approve her own request.
+        var own = Cli("alice", "reviews", "approve", id);
+        Assert.NotEqual(AirlockCli.Ok, own.ExitCode);
+        Assert.Contains("nobody approves their own request", own.Error, StringComparison.Ordinal);
+
+        // bob sees exactly what will run, who asked, and the rule.
+        var list = Cli("bob", "reviews", "list");
+        Assert.True(list.ExitCode == AirlockCli.Ok, list.Error);
+        Assert.Contains(id, list.Out, StringComparison.Ordinal);
+        var show = Cli("bob", "reviews", "show", id);
+        Assert.True(show.ExitCode == AirlockCli.Ok, show.Error);
+        Assert.Contains("DELETE FROM orders WHERE id = 1", show.Out, StringComparison.Ordinal);
+        Assert.Contains("asked by   alice", show.Out, StringComparison.Ordinal);
+        Assert.Contains("prod-writes-need-review", show.Out, StringComparison.Ordinal);
+
+        // 3. bob approves.
+        var approve = Cli("bob", "reviews", "approve", id, "--comment", "INC-7: stray order");
+        Assert.True(approve.ExitCode == AirlockCli.Ok, approve.Error);
+        Assert.Contains("approved " + id, approve.Out, StringComparison.Ordinal);
+
+        // 4. alice re-runs the same statement: it runs, once. Her session is read-only (policy allows her
+        // only reads on demo) before the approved write and again after it.
+        var run = await PsqlAsync("alice", "SHOW default_transaction_read_only", "DELETE FROM orders WHERE id = 1", "SHOW default_transaction_read_only");
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        Assert.Equal(["on", "DELETE 1", "on"], run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(0L, await CountOrdersAsync(1));
+
+        // 5. A third time it is held again, under a new request.
+        var third = await PsqlAsync("alice", "DELETE FROM orders WHERE id = 1");
+        Assert.Contains("approval required", third.StandardError, StringComparison.Ordinal);
+        Assert.NotEqual(id, RequestId().Match(third.StandardError).Value);
+
+        // The trail has every step, and the run's intent names the approval it used.
+        await Demo.Gateway.Audit.CheckpointAsync();
+        var kinds = new List<(string Kind, string? Approval)>();
+        await foreach (var row in Demo.Gateway.Store.Audit.ReadAsync(AuditQuery.All))
+        {
+            var stored = AuditEventJson.Deserialize(row.Body).Event;
+            kinds.Add((row.Kind, stored.Detail?.GetValueOrDefault("approval_id")));
+        }
+
+        foreach (var kind in (string[])[AuditEventKinds.ApprovalRequested, AuditEventKinds.ApprovalRefused, AuditEventKinds.ApprovalApproved, AuditEventKinds.ApprovalUsed, AuditEventKinds.ActionIntent])
+        {
+            Assert.Contains((kind, id), kinds);
+        }
+    }
+
+    [Fact]
+    public void Deny_needs_a_reason_and_reviews_need_your_own_credentials()
+    {
+        var noReason = CliRunner.Run("reviews", "deny", "apr_00");
+        Assert.NotEqual(AirlockCli.Ok, noReason.ExitCode);
+        Assert.Contains("--reason", noReason.Error, StringComparison.Ordinal);
+
+        var tokenFile = Path.Combine(Demo.Directory, "wrong-token");
+        File.WriteAllText(tokenFile, "not-a-token");
+        var wrong = CliRunner.Run("reviews", "list", "--gateway", Gateway, "--user", "bob", "--token-file", tokenFile);
+        Assert.NotEqual(AirlockCli.Ok, wrong.ExitCode);
+        Assert.Contains("401", wrong.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-a-token", wrong.Error + wrong.Out, StringComparison.Ordinal);
+    }
+
+    private string Gateway => $"http://127.0.0.1:{Demo.HttpPort}";
+
+    private CliResult Cli(string user, params string[] args)
+    {
+        var tokenFile = Path.Combine(Demo.Directory, user + ".token");
+        File.WriteAllText(tokenFile, Demo.Tokens[user]);
+        return CliRunner.Run([.. args, "--gateway", Gateway, "--user", user, "--token-file", tokenFile]);
+    }
+
+    private async Task<long> CountOrdersAsync(int id)
+    {
+        await using var direct = new NpgsqlConnection(Demo.Database.ConnectionString());
+        await direct.OpenAsync();
+        await using var count = new NpgsqlCommand($"SELECT count(*) FROM orders WHERE id = {id}", direct);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>psql with one -c per statement: each is its own simple Query, in one session.</summary>
+    private Task<ProcessResult> PsqlAsync(string user, params string[] statements) =>
+        ProcessRunner.RunAsync(
+            Path.Combine(PostgresCluster.DefaultBinDirectory, "psql"),
+            ["-X", "-At", "-h", "127.0.0.1", "-p", Demo.GatewayPort.ToString(CultureInfo.InvariantCulture), "-U", user, "-d", "demo", .. statements.SelectMany(s => (string[])["-c", s])],
+            new Dictionary<string, string> { ["PGPASSWORD"] = Demo.Tokens[user], ["PGSSLMODE"] = "disable" });
+
+    [GeneratedRegex("apr_[0-9a-f]{20}")]
+    private static partial Regex RequestId();
+}
