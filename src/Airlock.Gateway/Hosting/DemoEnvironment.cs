@@ -111,6 +111,9 @@ public sealed class DemoEnvironment : IAsyncDisposable
         text.AppendLine("  DELETE FROM orders WHERE id = 1;                    -- held for review");
         text.AppendLine("  DROP TABLE orders;                                  -- denied, with the rule's message");
         text.AppendLine();
+        text.AppendLine("Approve alice's held DELETE as bob (its id is in her error), then she runs it again, once:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  AIRLOCK_USER=bob AIRLOCK_TOKEN={Tokens["bob"]} ./airlock reviews approve <id> --gateway http://127.0.0.1:{HttpPort}");
+        text.AppendLine();
         text.AppendLine("Then look at the record:");
         text.AppendLine(CultureInfo.InvariantCulture, $"  ./airlock audit tail --store sqlite:{Path.Combine(Directory, "airlock.db")} -n 20");
         text.AppendLine(CultureInfo.InvariantCulture, $"  ./airlock audit verify --store sqlite:{Path.Combine(Directory, "airlock.db")} --public-key {Path.Combine(Directory, "audit-public-key.pem")}");
