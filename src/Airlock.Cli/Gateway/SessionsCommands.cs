@@ -125,7 +125,8 @@ internal static class SessionsCommands
         }
 
         await context.Error.WriteLineAsync($"airlock: the admin API answered {(int)response.StatusCode}: {message}");
-        return response.StatusCode == System.Net.HttpStatusCode.NotFound ? AirlockCli.Failed : AirlockCli.Unavailable;
+        // A refusal (4xx: unknown id, wrong token, not allowed) is the request's failure; 5xx is the gateway's.
+        return (int)response.StatusCode >= 500 ? AirlockCli.Unavailable : AirlockCli.Failed;
     }
 
     private static string Text(JsonElement row, string name) => row.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;

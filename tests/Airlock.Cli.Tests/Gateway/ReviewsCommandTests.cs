@@ -46,7 +46,7 @@ public sealed partial class ReviewsCommandTests(ReviewsDemoFixture fixture) : IC
 
         // 2. alice cannot approve her own request.
         var own = Cli("alice", "reviews", "approve", id);
-        Assert.NotEqual(AirlockCli.Ok, own.ExitCode);
+        Assert.Equal(AirlockCli.Failed, own.ExitCode);
         Assert.Contains("nobody approves their own request", own.Error, StringComparison.Ordinal);
 
         // bob sees exactly what will run, who asked, and the rule.
@@ -101,7 +101,7 @@ public sealed partial class ReviewsCommandTests(ReviewsDemoFixture fixture) : IC
         var tokenFile = Path.Combine(Demo.Directory, "wrong-token");
         File.WriteAllText(tokenFile, "not-a-token");
         var wrong = CliRunner.Run("reviews", "list", "--gateway", Gateway, "--user", "bob", "--token-file", tokenFile);
-        Assert.NotEqual(AirlockCli.Ok, wrong.ExitCode);
+        Assert.Equal(AirlockCli.Failed, wrong.ExitCode);
         Assert.Contains("401", wrong.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("not-a-token", wrong.Error + wrong.Out, StringComparison.Ordinal);
     }
