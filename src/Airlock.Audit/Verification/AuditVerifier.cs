@@ -37,6 +37,19 @@ public static class AuditVerifier
         var previous = new byte[AuditChainHead.HashLength];
         var computed = new byte[AuditChainHead.HashLength];
 
+        // The head is read before the events: a gateway appending while this runs moves the head on, and a
+        // head read after the scan would name events the scan began too early to see (a false truncation).
+        // Every event and checkpoint the head names was committed with it, so the scan finds them all.
+        AuditChainHead? head;
+        try
+        {
+            head = await log.ReadHeadAsync(cancellationToken);
+        }
+        catch (StoreException ex) when (ex.ErrorId == StoreErrors.AuditHeadMissing)
+        {
+            head = null;
+        }
+
         var checkpoints = log.ReadCheckpointsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (checkpoints)
         {
@@ -114,12 +127,7 @@ public static class AuditVerifier
             }
         }
 
-        AuditChainHead head;
-        try
-        {
-            head = await log.ReadHeadAsync(cancellationToken);
-        }
-        catch (StoreException ex) when (ex.ErrorId == StoreErrors.AuditHeadMissing)
+        if (head is null)
         {
             return state.Fail(AuditErrors.HeadMissing, state.LastSeq, "the store's audit head row was deleted: the store was edited by hand", clock);
         }
