@@ -34,6 +34,9 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
     /// <summary>How long a request waits for its approvers before it expires.</summary>
     public TimeSpan PendingLifetime { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>Told of each request made, approved, denied or expired (webhooks); none by default.</summary>
+    public IApprovalNotifier? Notifier { get; init; }
+
     /// <summary>The window when the rule names none.</summary>
     public static TimeSpan DefaultWindow { get; } = TimeSpan.FromMinutes(15);
 
@@ -127,6 +130,7 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
         // Recorded before it exists, as every action is: a request nobody can see in the trail is never made.
         await RecordAsync(AuditEventKinds.ApprovalRequested, created, user, session.Id, null, cancellationToken);
         await store.CreateAsync(created, cancellationToken);
+        Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Created, created, user, now));
         return new ReviewOutcome(created.Id, Run: false, created.ExpiresAt);
     }
 
@@ -189,6 +193,7 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
 
         var approved = request with { State = Approved, DecidedAt = now, DecidedBy = approver.Name, Comment = comment, ExpiresAt = now + window };
         await RecordAsync(AuditEventKinds.ApprovalApproved, approved, approver.Name, null, comment, cancellationToken);
+        Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Approved, approved, approver.Name, now));
         return approved;
     }
 
@@ -210,6 +215,7 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
 
         var denied = request with { State = Denied, DecidedAt = now, DecidedBy = approver.Name, Comment = reason };
         await RecordAsync(AuditEventKinds.ApprovalDenied, denied, approver.Name, null, reason, cancellationToken);
+        Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Denied, denied, approver.Name, now));
         return denied;
     }
 
@@ -272,6 +278,7 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
         if (await store.TransitionAsync(request.Id, request.State, Expired, now, by: null, comment: null, cancellationToken))
         {
             await RecordAsync(AuditEventKinds.ApprovalExpired, request with { State = Expired }, null, null, null, cancellationToken);
+            Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Expired, request with { State = Expired }, null, now));
         }
 
         return request with { State = Expired };

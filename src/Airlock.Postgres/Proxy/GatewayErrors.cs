@@ -19,6 +19,12 @@ internal static class GatewayErrors
         $"AL0902: approval required by policy rule {rule}" + (ruleMessage is null ? string.Empty : $": {ruleMessage}"),
         Hint: "This statement needs an approver's review before it can run: ask one of the approvers the rule names.");
 
+    /// <summary>A statement held for review, prepared (extended protocol) in a read-only session, where an approved write cannot run.</summary>
+    public static PgError ReviewRequiredSimpleProtocolOnly(string rule, string? ruleMessage) => ReviewRequired(rule, ruleMessage) with
+    {
+        Hint = "This session is read-only, and an approved write can switch it to read-write only around a simple query: send the statement as a plain query (psql, or your driver's simple query mode) to get an approval request for it.",
+    };
+
     public static PgError HeldForApproval(string rule, string? ruleMessage, ReviewOutcome held) => new(
         "42501",
         $"AL0902: approval required by policy rule {rule}" + (ruleMessage is null ? string.Empty : $": {ruleMessage}") + $" Request {held.RequestId} is waiting for an approver.",

@@ -80,7 +80,7 @@ internal sealed partial class PgClientConnection
                     await OnParseAsync(PgReader.Contiguous(payload, ref rented).ToArray(), whole, upstream, cancellationToken);
                     break;
                 case 'B':
-                    if (OnBind(PgReader.Contiguous(payload, ref rented), whole, upstream) is { } refusal)
+                    if (await OnBindAsync(PgReader.Contiguous(payload, ref rented).ToArray(), whole, upstream, cancellationToken) is { } refusal)
                     {
                         Refuse(refusal, simpleQuery: false);
                     }
@@ -199,11 +199,16 @@ internal sealed partial class PgClientConnection
         ExpectEnd(r);
         var verdict = _services.Gate.Decide(_session!, sql);
         _statements.Remove(name);
-        if (!verdict.Allowed)
+
+        // Held for review: nothing runs at Parse, and an approval binds to the parameter values, which come
+        // with Bind; the request is made (or an approval used) there. A read-only session cannot switch to
+        // read-write inside the extended protocol's implicit transaction, so there it is refused here.
+        var reviewAtBind = verdict.Effect == RuleEffect.Review && _services.Approvals is not null && !_session!.ReadOnly;
+        if (!verdict.Allowed && !reviewAtBind)
         {
             _deniedStatements[name] = verdict;
             await RecordBlockedAsync(verdict, cancellationToken);
-            Refuse(RefusalFor(verdict), simpleQuery: false);
+            Refuse(verdict.Effect == RuleEffect.Review && _services.Approvals is not null ? GatewayErrors.ReviewRequiredSimpleProtocolOnly(verdict.RuleId, verdict.RuleMessage) : RefusalFor(verdict), simpleQuery: false);
             return;
         }
 
@@ -214,15 +219,68 @@ internal sealed partial class PgClientConnection
         Forward(whole, upstream);
     }
 
-    /// <summary>Tracks the portal and forwards the Bind; returns a refusal when it binds a statement policy denied.</summary>
-    private PgError? OnBind(ReadOnlySpan<byte> payload, ReadOnlySequence<byte> whole, IBufferWriter<byte> upstream)
+    /// <summary>
+    /// Tracks the portal and forwards the Bind; returns a refusal when it binds a statement policy denied, or
+    /// one held for review that no approval of exactly these parameter values lets run.
+    /// </summary>
+    private async ValueTask<PgError?> OnBindAsync(byte[] payload, ReadOnlySequence<byte> whole, IBufferWriter<byte> upstream, CancellationToken cancellationToken)
+    {
+        var (portalName, statementName, values, formats) = ReadBind(payload);
+        if (!_statements.TryGetValue(statementName, out var statement))
+        {
+            if (_deniedStatements.ContainsKey(statementName))
+            {
+                return GatewayErrors.DeniedStatement(statementName);
+            }
+
+            // Unknown to the gateway: the server will say so in its own words. Should the server know the name
+            // after all (its Close was skipped), an Execute of this portal must not find an older one of the same name.
+            _portals.Remove(portalName);
+            _tracker.Enqueue(new Expected(ExpectedKind.Bind));
+            Forward(whole, upstream);
+            return null;
+        }
+
+        StatementVerdict? approved = null;
+        if (statement.Verdict.Effect == RuleEffect.Review)
+        {
+            var review = await _services.Approvals!.ReviewAsync(_session!, statement.Verdict, statement.Sql, values, cancellationToken);
+            if (!review.Run)
+            {
+                _portals.Remove(portalName);
+                await RecordBlockedAsync(statement.Verdict, cancellationToken, review.RequestId);
+                return GatewayErrors.HeldForApproval(statement.Verdict.RuleId, statement.Verdict.RuleMessage, review);
+            }
+
+            approved = statement.Verdict with { Effect = RuleEffect.Allow, ApprovalId = review.RequestId };
+        }
+
+        var portal = new Portal(portalName, statement, formats, approved);
+        _portals[portalName] = portal;
+        _tracker.Enqueue(new Expected(ExpectedKind.Bind) { Portal = portal, Statement = statement });
+        Forward(whole, upstream);
+        return null;
+    }
+
+    /// <summary>
+    /// Bind: portal and statement names, the result formats, and the parameter values (null for SQL NULL),
+    /// which are copied only for a statement held for review: its approval binds to them.
+    /// </summary>
+    private (string Portal, string Statement, byte[]?[] Values, short[] Formats) ReadBind(ReadOnlySpan<byte> payload)
     {
         var r = new PgReader(payload);
         var portalName = r.ReadCString();
         var statementName = r.ReadCString();
+        var keepValues = _statements.TryGetValue(statementName, out var held) && held.Verdict.Effect == RuleEffect.Review;
         var parameterFormats = r.ReadInt16();
         r.ReadBytes(parameterFormats * 2);
         var parameters = r.ReadInt16();
+        if (parameters < 0)
+        {
+            throw new PgProtocolException($"a negative parameter count {parameters}");
+        }
+
+        var values = keepValues ? new byte[]?[parameters] : [];
         for (var i = 0; i < parameters; i++)
         {
             var length = r.ReadInt32();
@@ -231,9 +289,10 @@ internal sealed partial class PgClientConnection
                 throw new PgProtocolException($"parameter {i + 1} has an invalid length {length}");
             }
 
-            if (length > 0)
+            var value = length < 0 ? default : r.ReadBytes(length);
+            if (keepValues)
             {
-                r.ReadBytes(length);
+                values[i] = length < 0 ? null : value.ToArray();
             }
         }
 
@@ -254,27 +313,7 @@ internal sealed partial class PgClientConnection
         }
 
         ExpectEnd(r);
-
-        if (!_statements.TryGetValue(statementName, out var statement))
-        {
-            if (_deniedStatements.ContainsKey(statementName))
-            {
-                return GatewayErrors.DeniedStatement(statementName);
-            }
-
-            // Unknown to the gateway: the server will say so in its own words. Should the server know the name
-            // after all (its Close was skipped), an Execute of this portal must not find an older one of the same name.
-            _portals.Remove(portalName);
-            _tracker.Enqueue(new Expected(ExpectedKind.Bind));
-            Forward(whole, upstream);
-            return null;
-        }
-
-        var portal = new Portal(portalName, statement, formats);
-        _portals[portalName] = portal;
-        _tracker.Enqueue(new Expected(ExpectedKind.Bind) { Portal = portal, Statement = statement });
-        Forward(whole, upstream);
-        return null;
+        return (portalName, statementName, values, formats);
     }
 
     private void OnDescribe(ReadOnlySpan<byte> payload, ReadOnlySequence<byte> whole, IBufferWriter<byte> upstream)
@@ -293,7 +332,7 @@ internal sealed partial class PgClientConnection
         ActionInFlight? action = null;
         if (portal is not null)
         {
-            action = await RecordIntentAsync(portal.Statement.Verdict, cancellationToken);
+            action = await RecordIntentAsync(portal.Verdict, cancellationToken);
             if (action is null)
             {
                 Refuse(AuditUnavailable(), simpleQuery: false);

@@ -22,11 +22,17 @@ internal sealed class PreparedStatement(string name, string sql, StatementVerdic
 }
 
 /// <summary>A bound portal: its statement and the result formats the client asked for in Bind.</summary>
-internal sealed class Portal(string name, PreparedStatement statement, short[] resultFormats)
+internal sealed class Portal(string name, PreparedStatement statement, short[] resultFormats, StatementVerdict? verdict = null)
 {
     public string Name { get; } = name;
 
     public PreparedStatement Statement { get; } = statement;
+
+    /// <summary>
+    /// What its Execute runs under: the statement's verdict, or for a statement held for review, the allow
+    /// that an approval of exactly these parameter values gave at Bind.
+    /// </summary>
+    public StatementVerdict Verdict { get; } = verdict ?? statement.Verdict;
 
     public short[] ResultFormats { get; } = resultFormats;
 
