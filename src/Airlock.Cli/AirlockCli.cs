@@ -33,6 +33,8 @@ internal static class AirlockCli
         root.Add(DemoCommand.Build(context));
         root.Add(SessionsCommands.Build(context));
         root.Add(ReviewsCommands.Build(context));
+        root.Add(AccessCommands.Request(context));
+        root.Add(AccessCommands.Grants(context));
         root.Add(AuditCommands.Build(context));
         return root;
     }

@@ -27,7 +27,7 @@ internal static class ReviewsCommands
         return reviews;
     }
 
-    private sealed record Common(Option<string?> Gateway, Option<string?> User, Option<string?> TokenFile)
+    internal sealed record Common(Option<string?> Gateway, Option<string?> User, Option<string?> TokenFile)
     {
         public static Common Create() => new(
             new Option<string?>("--gateway") { Description = $"The admin API's address (default ${SessionsCommands.GatewayVariable}, or http://127.0.0.1:8080).", HelpName = "URL" },
@@ -192,6 +192,7 @@ internal static class ReviewsCommands
             var state = Text(document.RootElement, "state");
             await context.Out.WriteLineAsync(state switch
             {
+                "approved" when Text(document.RootElement, "kind") == "access" => $"approved {id}: {Text(document.RootElement, "requester")} holds {Text(document.RootElement, "grant")} on {Text(document.RootElement, "resource")} until {Text(document.RootElement, "expires_at")}",
                 "approved" => $"approved {id}: {Text(document.RootElement, "requester")} may run it once, until {Text(document.RootElement, "expires_at")}",
                 "pending" => $"your approval of {id} is recorded; the rule needs more approvers",
                 _ => $"{id} is {state}",
@@ -200,7 +201,7 @@ internal static class ReviewsCommands
         }
     }
 
-    private static async Task<(bool Ok, string Body, int Failure)> SendAsync(CliContext context, HttpClient client, HttpRequestMessage request, CancellationToken cancellationToken)
+    internal static async Task<(bool Ok, string Body, int Failure)> SendAsync(CliContext context, HttpClient client, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using (request)
         {
@@ -210,5 +211,5 @@ internal static class ReviewsCommands
         }
     }
 
-    private static string Text(JsonElement row, string name) => row.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
+    internal static string Text(JsonElement row, string name) => row.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
 }

@@ -43,6 +43,7 @@ internal static class AdminEndpoints
         v1.MapSessionsApi(host);
         v1.MapPolicyApi(host);
         routes.MapReviewsApi(host);
+        routes.MapAccessApi(host);
     }
 
     /// <summary>
@@ -52,24 +53,7 @@ internal static class AdminEndpoints
     /// </summary>
     private static void MapReviewsApi(this IEndpointRouteBuilder routes, GatewayHost host)
     {
-        const string UserItem = "airlock.user";
-        var reviews = routes.MapGroup("/v1/reviews").AddEndpointFilter(async (context, next) =>
-        {
-            var header = context.HttpContext.Request.Headers.Authorization.ToString();
-            GatewayUser? user = null;
-            if (header.StartsWith("Basic ", StringComparison.Ordinal) && BasicCredentials(header.AsSpan(6).Trim()) is var (name, token))
-            {
-                user = await host.Users.AuthenticateAsync(name, token, context.HttpContext.RequestAborted);
-            }
-
-            if (user is null)
-            {
-                return Results.Json(new { Error = "AL0801: your Airlock user and token are required (Authorization: Basic user:token; airlock reviews reads AIRLOCK_USER and AIRLOCK_TOKEN)" }, AdminApi.Json, statusCode: StatusCodes.Status401Unauthorized);
-            }
-
-            context.HttpContext.Items[UserItem] = user;
-            return await next(context);
-        });
+        var reviews = routes.MapGroup("/v1/reviews").AddEndpointFilter(UserFilter(host));
 
         reviews.MapGet("/", async (string? state, int? limit, CancellationToken cancellationToken) =>
             Results.Json((await host.Approvals.ListAsync(state, limit ?? 100, cancellationToken)).Select(r => ReviewJson(r, null)), AdminApi.Json));
@@ -86,6 +70,74 @@ internal static class AdminEndpoints
             DecideAsync(() => host.Approvals.DenyAsync(id, (GatewayUser)http.Items[UserItem]!, body?.Reason ?? string.Empty, cancellationToken)));
     }
 
+    /// <summary>
+    /// <c>/v1/requests</c> (ask for a grant) and <c>/v1/grants</c> (list, revoke), as a user: the requester
+    /// is who asks, and a grant is revoked by its holder or one of its approvers.
+    /// </summary>
+    private static void MapAccessApi(this IEndpointRouteBuilder routes, GatewayHost host)
+    {
+        routes.MapGroup("/v1/requests").AddEndpointFilter(UserFilter(host)).MapPost("/", (AccessRequestBody body, HttpContext http, CancellationToken cancellationToken) =>
+            DecideAsync(async () =>
+            {
+                if (string.IsNullOrWhiteSpace(body.Resource) || string.IsNullOrWhiteSpace(body.Grant) || body.DurationSeconds is not > 0)
+                {
+                    throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, "a request needs resource, grant and duration_seconds");
+                }
+
+                return await host.Approvals.RequestAccessAsync((GatewayUser)http.Items[UserItem]!, body.Resource, body.Grant, TimeSpan.FromSeconds(body.DurationSeconds.Value), body.Reason, cancellationToken);
+            }));
+
+        var grants = routes.MapGroup("/v1/grants").AddEndpointFilter(UserFilter(host));
+        grants.MapGet("/", async (bool? all, CancellationToken cancellationToken) =>
+            Results.Json((await host.Approvals.ListGrantsAsync(activeOnly: all != true, cancellationToken)).Select(GrantJson), AdminApi.Json));
+        grants.MapPost("/{id}/revoke", async (string id, HttpContext http, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                return Results.Json(GrantJson(await host.Approvals.RevokeGrantAsync(id, (GatewayUser)http.Items[UserItem]!, cancellationToken)), AdminApi.Json);
+            }
+            catch (ApprovalException ex)
+            {
+                return ApprovalError(ex);
+            }
+        });
+    }
+
+    private const string UserItem = "airlock.user";
+
+    /// <summary>Authenticates the person (Basic user:token with their own Airlock token) and keeps them for the handler.</summary>
+    private static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> UserFilter(GatewayHost host) => async (context, next) =>
+    {
+        var header = context.HttpContext.Request.Headers.Authorization.ToString();
+        GatewayUser? user = null;
+        if (header.StartsWith("Basic ", StringComparison.Ordinal) && BasicCredentials(header.AsSpan(6).Trim()) is var (name, token))
+        {
+            user = await host.Users.AuthenticateAsync(name, token, context.HttpContext.RequestAborted);
+        }
+
+        if (user is null)
+        {
+            return Results.Json(new { Error = "AL0801: your Airlock user and token are required (Authorization: Basic user:token; the CLI reads AIRLOCK_USER and AIRLOCK_TOKEN)" }, AdminApi.Json, statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        context.HttpContext.Items[UserItem] = user;
+        return await next(context);
+    };
+
+    private static object GrantJson(GrantRecord g) => new { g.Id, g.User, g.Grant, g.Resource, g.ApprovalId, g.From, g.Until, g.Reason, g.RevokedAt, g.RevokedBy };
+
+    private static IResult ApprovalError(ApprovalException ex)
+    {
+        var status = ex.ErrorId switch
+        {
+            ApprovalErrors.NotFound => StatusCodes.Status404NotFound,
+            ApprovalErrors.SelfApproval or ApprovalErrors.NotAnApprover => StatusCodes.Status403Forbidden,
+            ApprovalErrors.ReasonRequired or ApprovalErrors.InvalidAccessRequest => StatusCodes.Status400BadRequest,
+            _ => StatusCodes.Status409Conflict,
+        };
+        return Results.Json(new { Error = ex.Message, ErrorId = ex.ErrorId }, AdminApi.Json, statusCode: status);
+    }
+
     private static async Task<IResult> DecideAsync(Func<ValueTask<ApprovalRequestRecord>> decide)
     {
         try
@@ -94,14 +146,7 @@ internal static class AdminEndpoints
         }
         catch (ApprovalException ex)
         {
-            var status = ex.ErrorId switch
-            {
-                ApprovalErrors.NotFound => StatusCodes.Status404NotFound,
-                ApprovalErrors.SelfApproval or ApprovalErrors.NotAnApprover => StatusCodes.Status403Forbidden,
-                ApprovalErrors.ReasonRequired => StatusCodes.Status400BadRequest,
-                _ => StatusCodes.Status409Conflict,
-            };
-            return Results.Json(new { Error = ex.Message, ErrorId = ex.ErrorId }, AdminApi.Json, statusCode: status);
+            return ApprovalError(ex);
         }
     }
 
@@ -137,6 +182,9 @@ internal static class AdminEndpoints
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         return colon > 0 ? (text[..colon], text[(colon + 1)..]) : null;
     }
+
+    /// <summary>An access request: the grant, where, for how long, and why.</summary>
+    private sealed record AccessRequestBody(string? Resource, string? Grant, long? DurationSeconds, string? Reason);
 
     /// <summary>The body of approve (an optional comment) and deny (a required reason).</summary>
     private sealed record ReviewDecision(string? Comment, string? Reason);

@@ -119,7 +119,10 @@ public sealed class GatewayHost : IAsyncDisposable
             Sessions = Sessions,
             Audit = Audit,
             Authenticator = Users = new StaticUsers(users),
-            Approvals = Approvals = new ActionApprovals(Store.Approvals, Audit, () => Policy.Current, _masking.Current, time),
+            Approvals = Approvals = new ActionApprovals(Store, Audit, () => Policy.Current, _masking.Current, time)
+            {
+                GrantsChanged = (user, cancellationToken) => Sessions.RefreshGrantsAsync(user, cancellationToken),
+            },
             ResolveUpstream = resource => ResolveUpstream(resource, secrets),
             Time = time,
         };

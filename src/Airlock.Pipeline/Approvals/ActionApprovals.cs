@@ -23,7 +23,7 @@ namespace Airlock.Pipeline;
 /// Every state change is an audit event; all state is in the store, so it outlives a restart and is shared
 /// by every gateway instance on the same store.
 /// </summary>
-public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func<PolicySnapshot> policy, Func<MaskingEngine> masking, TimeProvider time)
+public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<PolicySnapshot> policy, Func<MaskingEngine> masking, TimeProvider time)
 {
     public const string Pending = "pending";
     public const string Approved = "approved";
@@ -36,6 +36,12 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
 
     /// <summary>Told of each request made, approved, denied or expired (webhooks); none by default.</summary>
     public IApprovalNotifier? Notifier { get; init; }
+
+    /// <summary>Called with a user's name when their grants changed (one was given or revoked), so open sessions see it at once.</summary>
+    public Func<string, CancellationToken, ValueTask>? GrantsChanged { get; init; }
+
+    public const string ActionKind = "action";
+    public const string AccessKind = "access"; 
 
     /// <summary>The window when the rule names none.</summary>
     public static TimeSpan DefaultWindow { get; } = TimeSpan.FromMinutes(15);
@@ -83,7 +89,7 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
         var digest = DigestOf(user, session.Resource, exactText, parameters);
         var now = time.GetUtcNow();
         ApprovalRequestRecord? pending = null;
-        foreach (var request in await store.FindForActionAsync(user, session.Resource, digest, cancellationToken))
+        foreach (var request in await store.Approvals.FindForActionAsync(user, session.Resource, digest, cancellationToken))
         {
             if (request.ExpiresAt <= now)
             {
@@ -94,7 +100,7 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
             // Approved for the rule that holds it now: a changed policy that moves the action to another
             // rule asks again.
             if (request.State == Approved && request.Rule == verdict.RuleId
-                && await store.TransitionAsync(request.Id, Approved, Used, now, user, comment: null, cancellationToken))
+                && await store.Approvals.TransitionAsync(request.Id, Approved, Used, now, user, comment: null, cancellationToken))
             {
                 await RecordAsync(AuditEventKinds.ApprovalUsed, request, user, session.Id, null, cancellationToken);
                 return new ReviewOutcome(request.Id, Run: true, request.ExpiresAt);
@@ -115,7 +121,7 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
         var created = new ApprovalRequestRecord
         {
             Id = NewId(),
-            Kind = "action",
+            Kind = ActionKind,
             Requester = user,
             Resource = session.Resource,
             ActionDigest = digest,
@@ -129,7 +135,7 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
 
         // Recorded before it exists, as every action is: a request nobody can see in the trail is never made.
         await RecordAsync(AuditEventKinds.ApprovalRequested, created, user, session.Id, null, cancellationToken);
-        await store.CreateAsync(created, cancellationToken);
+        await store.Approvals.CreateAsync(created, cancellationToken);
         Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Created, created, user, now));
         return new ReviewOutcome(created.Id, Run: false, created.ExpiresAt);
     }
@@ -137,14 +143,14 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
     /// <summary>One request with its votes; an open request past its expiry is marked expired first.</summary>
     public async ValueTask<(ApprovalRequestRecord Request, IReadOnlyList<ApprovalVoteRecord> Votes)?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        var request = await store.GetAsync(id, cancellationToken);
+        var request = await store.Approvals.GetAsync(id, cancellationToken);
         if (request is null)
         {
             return null;
         }
 
         request = await ExpireIfOpenAsync(request, time.GetUtcNow(), cancellationToken);
-        return (request, await store.ListVotesAsync(id, cancellationToken));
+        return (request, await store.Approvals.ListVotesAsync(id, cancellationToken));
     }
 
     /// <summary>Requests newest first, in a state or all; open requests past their expiry are shown (and marked) expired.</summary>
@@ -152,7 +158,7 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
     {
         var now = time.GetUtcNow();
         var list = new List<ApprovalRequestRecord>();
-        foreach (var request in await store.ListAsync(state, limit, cancellationToken))
+        foreach (var request in await store.Approvals.ListAsync(state, limit, cancellationToken))
         {
             var current = await ExpireIfOpenAsync(request, now, cancellationToken);
             if (state is null || current.State == state)
@@ -172,12 +178,12 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
     {
         var (request, requirement) = await OpenForVoteAsync(id, approver, cancellationToken);
         var now = time.GetUtcNow();
-        if (!await store.AddVoteAsync(new ApprovalVoteRecord { RequestId = id, Approver = approver.Name, Verdict = "approve", Comment = comment, At = now }, cancellationToken))
+        if (!await store.Approvals.AddVoteAsync(new ApprovalVoteRecord { RequestId = id, Approver = approver.Name, Verdict = "approve", Comment = comment, At = now }, cancellationToken))
         {
             throw new ApprovalException(ApprovalErrors.AlreadyVoted, $"{approver.Name} has already voted on {id}");
         }
 
-        var votes = await store.ListVotesAsync(id, cancellationToken);
+        var votes = await store.Approvals.ListVotesAsync(id, cancellationToken);
         var snapshot = policy();
         if (!Satisfied(requirement, votes, snapshot))
         {
@@ -185,14 +191,20 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
             return request;
         }
 
-        var window = requirement.Window > TimeSpan.Zero ? requirement.Window : DefaultWindow;
-        if (!await store.TransitionAsync(id, Pending, Approved, now, approver.Name, comment, cancellationToken, expiresAt: now + window))
+        // An action's approval waits its window to be used; an access request's lasts as long as its grant.
+        var window = request.Kind == AccessKind ? request.Duration ?? TimeSpan.Zero : requirement.Window > TimeSpan.Zero ? requirement.Window : DefaultWindow;
+        if (!await store.Approvals.TransitionAsync(id, Pending, Approved, now, approver.Name, comment, cancellationToken, expiresAt: now + window))
         {
             throw new ApprovalException(ApprovalErrors.NotPending, $"{id} was decided by someone else first");
         }
 
         var approved = request with { State = Approved, DecidedAt = now, DecidedBy = approver.Name, Comment = comment, ExpiresAt = now + window };
         await RecordAsync(AuditEventKinds.ApprovalApproved, approved, approver.Name, null, comment, cancellationToken);
+        if (request.Kind == AccessKind)
+        {
+            await GiveGrantAsync(approved, now, cancellationToken);
+        }
+
         Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Approved, approved, approver.Name, now));
         return approved;
     }
@@ -207,8 +219,8 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
 
         var (request, _) = await OpenForVoteAsync(id, approver, cancellationToken);
         var now = time.GetUtcNow();
-        await store.AddVoteAsync(new ApprovalVoteRecord { RequestId = id, Approver = approver.Name, Verdict = "deny", Comment = reason, At = now }, cancellationToken);
-        if (!await store.TransitionAsync(id, Pending, Denied, now, approver.Name, reason, cancellationToken))
+        await store.Approvals.AddVoteAsync(new ApprovalVoteRecord { RequestId = id, Approver = approver.Name, Verdict = "deny", Comment = reason, At = now }, cancellationToken);
+        if (!await store.Approvals.TransitionAsync(id, Pending, Denied, now, approver.Name, reason, cancellationToken))
         {
             throw new ApprovalException(ApprovalErrors.NotPending, $"{id} was decided by someone else first");
         }
@@ -219,11 +231,142 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
         return denied;
     }
 
+    /// <summary>
+    /// An access request (just-in-time elevation): asks for the named grant on a resource for a while, with
+    /// a reason. Refused at once (<see cref="ApprovalException"/>) when policy defines no such grant or
+    /// resource, the duration is over the grant's maximum, or the reason is missing or does not match the
+    /// grant's ticket pattern. Approvers then vote as on any request; the grant starts at approval.
+    /// </summary>
+    public async ValueTask<ApprovalRequestRecord> RequestAccessAsync(GatewayUser user, string resource, string grant, TimeSpan duration, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var snapshot = policy();
+        var definition = snapshot.Bundle.Grants.FirstOrDefault(g => g.Name == grant)
+            ?? throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"policy revision {snapshot.Revision} defines no grant '{grant}' (grants: {string.Join(", ", snapshot.Bundle.Grants.Select(g => g.Name))})");
+        if (!snapshot.TryGetResource(resource, out _))
+        {
+            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"policy revision {snapshot.Revision} defines no resource '{resource}'");
+        }
+
+        if (duration <= TimeSpan.Zero || duration > definition.MaxDuration)
+        {
+            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"grant '{grant}' lasts at most {definition.MaxDuration} (asked for {duration})");
+        }
+
+        if ((definition.ReasonRequired || definition.Ticket is not null) && string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"grant '{grant}' needs a reason" + (definition.Ticket is { } t ? $" matching {t.Pattern} (an incident ticket)" : string.Empty));
+        }
+
+        if (definition.Ticket is { } ticket && !ticket.Regex.IsMatch(reason!))
+        {
+            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"grant '{grant}' needs a reason matching {ticket.Pattern} (an incident ticket); '{reason}' does not");
+        }
+
+        var now = time.GetUtcNow();
+        var request = new ApprovalRequestRecord
+        {
+            Id = NewId(),
+            Kind = AccessKind,
+            Requester = user.Name,
+            Resource = resource,
+            ActionSummary = $"grant {grant} on {resource} for {duration}",
+            Grant = grant,
+            Reason = reason is null ? null : masking().Mask(reason),
+            Duration = duration,
+            Rule = "grant:" + grant,
+            PolicyRevision = snapshot.Revision.ToString(),
+            State = Pending,
+            CreatedAt = now,
+            ExpiresAt = now + PendingLifetime,
+        };
+        await RecordAsync(AuditEventKinds.ApprovalRequested, request, user.Name, null, null, cancellationToken);
+        await store.Approvals.CreateAsync(request, cancellationToken);
+        Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Created, request, user.Name, now));
+        return request;
+    }
+
+    /// <summary>Grants newest first (all, or only those in force now).</summary>
+    public async ValueTask<IReadOnlyList<GrantRecord>> ListGrantsAsync(bool activeOnly, CancellationToken cancellationToken) =>
+        activeOnly ? await store.Grants.ListActiveAsync(time.GetUtcNow(), cancellationToken: cancellationToken) : await store.Grants.ListAsync(200, cancellationToken);
+
+    /// <summary>
+    /// Revokes a grant now, by its holder or one of its approvers; sessions that hold it end (at once on this
+    /// instance, within a session check on the others).
+    /// </summary>
+    public async ValueTask<GrantRecord> RevokeGrantAsync(string id, GatewayUser user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var grant = await store.Grants.GetAsync(id, cancellationToken) ?? throw new ApprovalException(ApprovalErrors.NotFound, $"no grant {id}");
+        var snapshot = policy();
+        var approvers = snapshot.Bundle.Grants.FirstOrDefault(g => g.Name == grant.Grant)?.Approvers.Groups ?? [];
+        var groups = snapshot.ResolvePrincipal(new PrincipalInfo { User = user.Name, IdpGroups = user.IdpGroups, Mfa = user.Mfa }).Groups;
+        if (grant.User != user.Name && !approvers.Any(g => groups.Contains(g.Name, StringComparer.Ordinal)))
+        {
+            throw new ApprovalException(ApprovalErrors.NotAnApprover, $"{user.Name} neither holds grant {id} nor approves '{grant.Grant}', so cannot revoke it");
+        }
+
+        var by = user.Name;
+        var now = time.GetUtcNow();
+        if (grant.RevokedAt is not null || grant.Until <= now || !await store.Grants.RevokeAsync(id, now, by, cancellationToken))
+        {
+            throw new ApprovalException(ApprovalErrors.NotPending, $"grant {id} is not in force (revoked or expired)");
+        }
+
+        var revoked = grant with { RevokedAt = now, RevokedBy = by };
+        await RecordGrantAsync(AuditEventKinds.GrantRevoked, revoked, by, cancellationToken);
+        if (GrantsChanged is { } changed)
+        {
+            await changed(grant.User, cancellationToken);
+        }
+
+        return revoked;
+    }
+
+    private async ValueTask GiveGrantAsync(ApprovalRequestRecord request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var grant = new GrantRecord
+        {
+            Id = "grt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)),
+            User = request.Requester,
+            Grant = request.Grant!,
+            Resource = request.Resource,
+            ApprovalId = request.Id,
+            From = now,
+            Until = now + (request.Duration ?? TimeSpan.Zero),
+            Reason = request.Reason,
+        };
+        await RecordGrantAsync(AuditEventKinds.GrantCreated, grant, request.DecidedBy, cancellationToken);
+        await store.Grants.CreateAsync(grant, cancellationToken);
+        if (GrantsChanged is { } changed)
+        {
+            await changed(grant.User, cancellationToken);
+        }
+    }
+
+    private async ValueTask RecordGrantAsync(string kind, GrantRecord grant, string? by, CancellationToken cancellationToken) =>
+        await audit.AppendAsync(
+            new AuditEvent
+            {
+                Kind = kind,
+                User = by,
+                Resource = grant.Resource,
+                ActionType = "grant",
+                Text = $"grant {grant.Grant} to {grant.User} on {grant.Resource} until {grant.Until:u}",
+                Detail = new Dictionary<string, string>(StringComparer.Ordinal) { ["grant_id"] = grant.Id, ["grant"] = grant.Grant, ["user"] = grant.User, ["approval_id"] = grant.ApprovalId ?? string.Empty },
+            },
+            cancellationToken);
+
+    /// <summary>Who must approve: the holding rule's approvers for an action, the grant's for an access request.</summary>
+    private static ApprovalRequirement? RequirementOf(ApprovalRequestRecord request, PolicySnapshot snapshot) => request.Kind == AccessKind
+        ? snapshot.Bundle.Grants.FirstOrDefault(g => g.Name == request.Grant)?.Approvers
+        : snapshot.RulesById.TryGetValue(request.Rule, out var rule) ? rule.Definition.Approval : null;
+
     /// <summary>The checks every vote passes: the request is pending and alive, the voter is not its requester and is one of its rule's approvers.</summary>
     private async ValueTask<(ApprovalRequestRecord Request, ApprovalRequirement Requirement)> OpenForVoteAsync(string id, GatewayUser approver, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(approver);
-        var request = await store.GetAsync(id, cancellationToken) ?? throw new ApprovalException(ApprovalErrors.NotFound, $"no approval request {id}");
+        var request = await store.Approvals.GetAsync(id, cancellationToken) ?? throw new ApprovalException(ApprovalErrors.NotFound, $"no approval request {id}");
         request = await ExpireIfOpenAsync(request, time.GetUtcNow(), cancellationToken);
         if (request.State != Pending)
         {
@@ -237,10 +380,8 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
         }
 
         var snapshot = policy();
-        if (!snapshot.RulesById.TryGetValue(request.Rule, out var rule) || rule.Definition.Approval is not { } requirement)
-        {
-            throw new ApprovalException(ApprovalErrors.RuleGone, $"rule {request.Rule} no longer asks for approval in policy revision {snapshot.Revision}; ask again");
-        }
+        var requirement = RequirementOf(request, snapshot)
+            ?? throw new ApprovalException(ApprovalErrors.RuleGone, $"{(request.Kind == AccessKind ? "grant " + request.Grant : "rule " + request.Rule)} no longer asks for approval in policy revision {snapshot.Revision}; ask again");
 
         var groups = snapshot.ResolvePrincipal(new PrincipalInfo { User = approver.Name, IdpGroups = approver.IdpGroups, Mfa = approver.Mfa }).Groups;
         if (!requirement.Groups.Any(g => groups.Contains(g.Name, StringComparer.Ordinal)))
@@ -275,7 +416,7 @@ public sealed class ActionApprovals(IApprovalStore store, AuditTrail audit, Func
             return request;
         }
 
-        if (await store.TransitionAsync(request.Id, request.State, Expired, now, by: null, comment: null, cancellationToken))
+        if (await store.Approvals.TransitionAsync(request.Id, request.State, Expired, now, by: null, comment: null, cancellationToken))
         {
             await RecordAsync(AuditEventKinds.ApprovalExpired, request with { State = Expired }, null, null, null, cancellationToken);
             Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Expired, request with { State = Expired }, null, now));
@@ -345,4 +486,5 @@ public static class ApprovalErrors
     public const string AlreadyVoted = "AL1005";
     public const string ReasonRequired = "AL1006";
     public const string RuleGone = "AL1007";
+    public const string InvalidAccessRequest = "AL1008";
 }

@@ -1,4 +1,5 @@
 using Airlock.Policy.Evaluation;
+using Airlock.Store;
 
 namespace Airlock.Pipeline;
 
@@ -9,11 +10,14 @@ namespace Airlock.Pipeline;
 public sealed class GatewaySession : IDisposable
 {
     private readonly CancellationTokenSource _ended = new();
-    private (PolicySnapshot Snapshot, ResolvedPrincipal Principal)? _principal;
+    private readonly TimeProvider _time;
+    private (PolicySnapshot Snapshot, string GrantKey, ResolvedPrincipal Principal)? _principal;
+    private IReadOnlyList<GrantRecord> _grants = [];
     private long _lastActivityTicks;
 
-    public GatewaySession(string id, GatewayUser user, string resource, string? client, string? application, DateTimeOffset startedAt)
+    public GatewaySession(string id, GatewayUser user, string resource, string? client, string? application, DateTimeOffset startedAt, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         Id = id;
         User = user;
         Resource = resource;
@@ -48,17 +52,45 @@ public sealed class GatewaySession : IDisposable
 
     public SessionEnd? EndReason { get; private set; }
 
-    /// <summary>The principal as the given snapshot sees it, resolved once per snapshot (policy reloads re-resolve).</summary>
+    /// <summary>The just-in-time grants this session's user holds on its resource (active, expired or not yet started), as last read from the store.</summary>
+    public IReadOnlyList<GrantRecord> Grants => Volatile.Read(ref _grants);
+
+    /// <summary>Replaces the grants (read from the store at start and then every check); the next decision sees them.</summary>
+    public void SetGrants(IReadOnlyList<GrantRecord> grants) => Volatile.Write(ref _grants, grants ?? throw new ArgumentNullException(nameof(grants)));
+
+    /// <summary>The grants in force now: started, not yet expired (to the tick of the clock), not revoked.</summary>
+    public IReadOnlyList<GrantRecord> ActiveGrants()
+    {
+        var grants = Grants;
+        if (grants.Count == 0)
+        {
+            // The common case, on every statement: no clock read, no allocation.
+            return grants;
+        }
+
+        var now = _time.GetUtcNow();
+        return [.. grants.Where(g => g.RevokedAt is null && g.From <= now && now < g.Until)];
+    }
+
+    /// <summary>The reason (an incident ticket) of the newest grant in force: policy's <c>ticket</c> conditions read it.</summary>
+    public string? GrantReason() => Grants.Count == 0 ? null : ActiveGrants().OrderByDescending(g => g.From).Select(g => g.Reason).FirstOrDefault(r => r is not null);
+
+    /// <summary>
+    /// The principal as the given snapshot sees it, with the grants in force now. Resolved again when policy
+    /// is reloaded or the grants in force change (one starts, expires or is revoked).
+    /// </summary>
     public ResolvedPrincipal PrincipalFor(PolicySnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        if (_principal is { } cached && ReferenceEquals(cached.Snapshot, snapshot))
+        var active = ActiveGrants();
+        var grantKey = active.Count == 0 ? string.Empty : string.Join(",", active.Select(g => g.Id));
+        if (_principal is { } cached && ReferenceEquals(cached.Snapshot, snapshot) && cached.GrantKey == grantKey)
         {
             return cached.Principal;
         }
 
-        var principal = snapshot.ResolvePrincipal(new PrincipalInfo { User = User.Name, IdpGroups = User.IdpGroups, Mfa = User.Mfa });
-        _principal = (snapshot, principal);
+        var principal = snapshot.ResolvePrincipal(new PrincipalInfo { User = User.Name, IdpGroups = User.IdpGroups, Mfa = User.Mfa, Grants = [.. active.Select(g => g.Grant).Distinct(StringComparer.Ordinal)] });
+        _principal = (snapshot, grantKey, principal);
         return principal;
     }
 

@@ -38,7 +38,8 @@ public sealed class SessionRegistry : IAsyncDisposable
     public async ValueTask<GatewaySession> StartAsync(GatewayUser user, string resource, string? client, string? application, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var session = new GatewaySession(NewId(), user, resource, client, application, _time.GetUtcNow());
+        var session = new GatewaySession(NewId(), user, resource, client, application, _time.GetUtcNow(), _time);
+        session.SetGrants(await GrantsForAsync(user.Name, resource, cancellationToken));
         await _audit.AppendAsync(
             new AuditEvent
             {
@@ -138,12 +139,52 @@ public sealed class SessionRegistry : IAsyncDisposable
         }
     }
 
-    /// <summary>Ends sessions past their limits, and sessions another instance asked to kill.</summary>
+    /// <summary>
+    /// Reads again the grants of the open sessions (of one user, or all): a grant approved since a session
+    /// started applies to its next statement, and a session that held a grant which is now revoked ends.
+    /// </summary>
+    public async ValueTask RefreshGrantsAsync(string? user, CancellationToken cancellationToken)
+    {
+        var sessions = _sessions.Values.Where(s => user is null || s.User.Name == user).ToList();
+        if (sessions.Count == 0)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var active = await _store.Grants.ListActiveAsync(now, user, cancellationToken);
+        foreach (var session in sessions)
+        {
+            var grants = active.Where(g => g.User == session.User.Name && (g.Resource is null || g.Resource == session.Resource)).ToList();
+
+            // Held before, gone now though its time was not up: revoked. What ran on it ends with it.
+            if (session.Grants.FirstOrDefault(old => old.Until > now && old.From <= now && grants.All(g => g.Id != old.Id)) is { } revoked)
+            {
+                session.End(SessionEnd.Killed($"the revocation of grant {revoked.Id} ({revoked.Grant})"));
+            }
+
+            session.SetGrants(grants);
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<GrantRecord>> GrantsForAsync(string user, string resource, CancellationToken cancellationToken) =>
+        [.. (await _store.Grants.ListActiveAsync(_time.GetUtcNow(), user, cancellationToken)).Where(g => g.Resource is null || g.Resource == resource)];
+
+    /// <summary>Ends sessions past their limits, sessions another instance asked to kill, and sessions whose grant was revoked.</summary>
     internal async ValueTask CheckOnceAsync(CancellationToken cancellationToken)
     {
         if (_sessions.IsEmpty)
         {
             return;
+        }
+
+        try
+        {
+            await RefreshGrantsAsync(user: null, cancellationToken);
+        }
+        catch (StoreException)
+        {
+            // Grants already read stay as they were (expiry still applies by the clock); the next check retries.
         }
 
         var now = _time.GetUtcNow();

@@ -47,7 +47,7 @@ public sealed class StatementGate(Func<PolicySnapshot> policy, TimeProvider time
         long? maxRows = null;
         foreach (var (kind, tables) in parts)
         {
-            var decision = snapshot.Decide(new AccessRequest(principal, session.Resource, PolicyAction.Sql(kind, tables), now));
+            var decision = snapshot.Decide(new AccessRequest(principal, session.Resource, PolicyAction.Sql(kind, tables), now, session.GrantReason()));
             if (decision.MaxRows is { } rows)
             {
                 maxRows = maxRows is null ? rows : Math.Min(maxRows.Value, rows);

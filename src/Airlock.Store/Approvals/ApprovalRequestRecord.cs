@@ -19,6 +19,9 @@ public sealed record ApprovalRequestRecord
 
     public string? Grant { get; init; }
 
+    /// <summary>For an access request: how long the grant lasts once approved.</summary>
+    public TimeSpan? Duration { get; init; }
+
     public string? Reason { get; init; }
 
     public required string Rule { get; init; }

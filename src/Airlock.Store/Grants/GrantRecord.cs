@@ -20,4 +20,7 @@ public sealed record GrantRecord
     public DateTimeOffset? RevokedAt { get; init; }
 
     public string? RevokedBy { get; init; }
+
+    /// <summary>Why it was asked for (an incident ticket): policy's <c>ticket</c> conditions read it while the grant is active.</summary>
+    public string? Reason { get; init; }
 }

@@ -4,18 +4,19 @@ namespace Airlock.Store.Relational;
 
 internal sealed class RelationalApprovalStore(StoreDialect dialect) : RelationalArea(dialect), IApprovalStore
 {
-    private const string Columns = "id, kind, requester, resource, action_digest, action_summary, grant_name, reason, rule, policy_revision, state, created_at, expires_at, decided_at, decided_by, comment";
+    private const string Columns = "id, kind, requester, resource, action_digest, action_summary, grant_name, reason, rule, policy_revision, state, created_at, expires_at, decided_at, decided_by, comment, duration_seconds";
 
     public async ValueTask CreateAsync(ApprovalRequestRecord request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         await ExecuteAsync(
-            $"INSERT INTO approval_requests ({Columns}) VALUES (@id, @kind, @requester, @resource, @digest, @summary, @grant, @reason, @rule, @revision, @state, @created, @expires, @decidedAt, @decidedBy, @comment)",
+            $"INSERT INTO approval_requests ({Columns}) VALUES (@id, @kind, @requester, @resource, @digest, @summary, @grant, @reason, @rule, @revision, @state, @created, @expires, @decidedAt, @decidedBy, @comment, @duration)",
             c => c.With("@id", request.Id).With("@kind", request.Kind).With("@requester", request.Requester).With("@resource", request.Resource)
                 .With("@digest", request.ActionDigest).With("@summary", request.ActionSummary).With("@grant", request.Grant).With("@reason", request.Reason)
                 .With("@rule", request.Rule).With("@revision", request.PolicyRevision).With("@state", request.State)
                 .With("@created", UnixMicros.From(request.CreatedAt)).With("@expires", UnixMicros.From(request.ExpiresAt))
-                .With("@decidedAt", UnixMicros.From(request.DecidedAt)).With("@decidedBy", request.DecidedBy).With("@comment", request.Comment),
+                .With("@decidedAt", UnixMicros.From(request.DecidedAt)).With("@decidedBy", request.DecidedBy).With("@comment", request.Comment)
+                .With("@duration", request.Duration is { } d ? (long)d.TotalSeconds : null),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -79,5 +80,6 @@ internal sealed class RelationalApprovalStore(StoreDialect dialect) : Relational
         DecidedAt = UnixMicros.ToTime(r.NullableInt64(13)),
         DecidedBy = r.NullableString(14),
         Comment = r.NullableString(15),
+        Duration = r.NullableInt64(16) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
     };
 }

@@ -4,15 +4,15 @@ namespace Airlock.Store.Relational;
 
 internal sealed class RelationalGrantStore(StoreDialect dialect) : RelationalArea(dialect), IGrantStore
 {
-    private const string Columns = "id, user_name, grant_name, resource, approval_id, valid_from, valid_until, revoked_at, revoked_by";
+    private const string Columns = "id, user_name, grant_name, resource, approval_id, valid_from, valid_until, revoked_at, revoked_by, reason";
 
     public async ValueTask CreateAsync(GrantRecord grant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(grant);
         await ExecuteAsync(
-            $"INSERT INTO grants ({Columns}) VALUES (@id, @user, @grant, @resource, @approval, @from, @until, NULL, NULL)",
+            $"INSERT INTO grants ({Columns}) VALUES (@id, @user, @grant, @resource, @approval, @from, @until, NULL, NULL, @reason)",
             c => c.With("@id", grant.Id).With("@user", grant.User).With("@grant", grant.Grant).With("@resource", grant.Resource)
-                .With("@approval", grant.ApprovalId).With("@from", UnixMicros.From(grant.From)).With("@until", UnixMicros.From(grant.Until)),
+                .With("@approval", grant.ApprovalId).With("@from", UnixMicros.From(grant.From)).With("@until", UnixMicros.From(grant.Until)).With("@reason", grant.Reason),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -43,5 +43,9 @@ internal sealed class RelationalGrantStore(StoreDialect dialect) : RelationalAre
         Until = UnixMicros.ToTime(r.GetInt64(6)),
         RevokedAt = UnixMicros.ToTime(r.NullableInt64(7)),
         RevokedBy = r.NullableString(8),
+        Reason = r.NullableString(9),
     };
+
+    public ValueTask<IReadOnlyList<GrantRecord>> ListAsync(int limit = 100, CancellationToken cancellationToken = default) =>
+        QueryAsync($"SELECT {Columns} FROM grants ORDER BY valid_from DESC, id LIMIT @limit", c => c.With("@limit", Math.Max(0, limit)), Map, cancellationToken);
 }

@@ -145,8 +145,10 @@ internal static class StoreSchema
                 files       {blob} NOT NULL
             );
             """),
-        new(2, "approval requests found by their exact action", """
+        new(2, "approval requests found by their exact action; access requests' durations and grants' reasons", """
             CREATE INDEX approval_requests_action ON approval_requests (action_digest, requester, resource);
+            ALTER TABLE approval_requests ADD COLUMN duration_seconds bigint;
+            ALTER TABLE grants ADD COLUMN reason text;
             """),
     ];
 }

@@ -81,7 +81,7 @@ public class GatewayHarness : IAsyncLifetime
             Audit = Audit,
             Authenticator = new StaticTokens(new Dictionary<string, string> { ["alice"] = AliceToken, ["bob"] = BobToken, ["dave"] = DaveToken }),
             ResolveUpstream = resource => resource == "demo" ? new UpstreamTarget(Cluster.Host, Cluster.Port, "demo", Cluster.SuperUser, Cluster.Password, "disable") : null,
-            Approvals = new ActionApprovals(Store.Approvals, Audit, () => Policy, () => masking, time),
+            Approvals = new ActionApprovals(Store, Audit, () => Policy, () => masking, time),
         };
         Listener = new PgGatewayListener(Services, ConfigureGateway(new PgGatewayOptions { Listen = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) }));
         Listener.Start();

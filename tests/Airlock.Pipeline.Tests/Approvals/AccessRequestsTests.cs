@@ -1,0 +1,101 @@
+using Airlock.Masking;
+using Airlock.Policy.Model;
+
+namespace Airlock.Pipeline.Tests.Approvals;
+
+/// <summary>
+/// Just-in-time elevation with the sample policy: alice asks for prod-write on demo (at most 2h, an INC
+/// ticket, approved by the approvers group), bob approves, and her session's decisions change while the
+/// grant is in force, and change back when it expires (the clock is moved, nothing sleeps) or is revoked.
+/// </summary>
+public sealed class AccessRequestsTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
+{
+    private const string Delete = "DELETE FROM orders WHERE id = 1";
+    private static readonly GatewayUser Alice = new("alice", [], Mfa: false);
+    private static readonly GatewayUser Bob = new("bob", [], Mfa: false);
+    private static readonly GatewayUser Carol = new("carol", [], Mfa: false);
+
+    [Theory]
+    [InlineData("root", "1h", "INC-1", "defines no grant 'root'")]
+    [InlineData("prod-write", "3h", "INC-1", "lasts at most 02:00:00")]
+    [InlineData("prod-write", "1h", null, "needs a reason matching ^INC-[0-9]+$")]
+    [InlineData("prod-write", "1h", "because", "'because' does not")]
+    public async Task A_request_policy_cannot_grant_is_refused_at_once(string grant, string duration, string? reason, string expected)
+    {
+        var approvals = NewApprovals(out _);
+        var ex = await Assert.ThrowsAsync<ApprovalException>(() => approvals.RequestAccessAsync(Alice, "demo", grant, TimeSpan.Parse(duration.Replace("h", ":00:00", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture), reason, default).AsTask());
+        Assert.Equal(ApprovalErrors.InvalidAccessRequest, ex.ErrorId);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_approved_grant_changes_decisions_until_it_expires_on_time()
+    {
+        var approvals = NewApprovals(out var registry);
+        await using (registry)
+        {
+            var session = await registry.StartAsync(Alice, "demo", null, null, default);
+            var gate = new StatementGate(() => fixture.Policy, fixture.Clock);
+            Assert.Equal(RuleEffect.Review, gate.Decide(session, Delete).Effect);
+
+            var request = await approvals.RequestAccessAsync(Alice, "demo", "prod-write", TimeSpan.FromHours(1), "INC-1234", default);
+            Assert.Equal(ActionApprovals.Pending, request.State);
+            var own = await Assert.ThrowsAsync<ApprovalException>(() => approvals.ApproveAsync(request.Id, Alice, null, default).AsTask());
+            Assert.Equal(ApprovalErrors.SelfApproval, own.ErrorId);
+            await Assert.ThrowsAsync<ApprovalException>(() => approvals.ApproveAsync(request.Id, Carol, null, default).AsTask());
+
+            var approved = await approvals.ApproveAsync(request.Id, Bob, "for INC-1234", default);
+            Assert.Equal(ActionApprovals.Approved, approved.State);
+
+            // The open session sees the grant at once (GrantsChanged refreshed it), with its ticket as the reason.
+            var grant = Assert.Single(session.ActiveGrants());
+            Assert.Equal("prod-write", grant.Grant);
+            Assert.Equal(fixture.Clock.GetUtcNow() + TimeSpan.FromHours(1), grant.Until);
+            var allowed = gate.Decide(session, Delete);
+            Assert.Equal(RuleEffect.Allow, allowed.Effect);
+            Assert.Equal("prod-writes-with-grant", allowed.RuleId);
+
+            fixture.Clock.Advance(TimeSpan.FromMinutes(59));
+            Assert.Equal(RuleEffect.Allow, gate.Decide(session, Delete).Effect);
+            fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(RuleEffect.Review, gate.Decide(session, Delete).Effect);
+            Assert.Empty(session.ActiveGrants());
+            Assert.Null(session.EndReason);
+        }
+    }
+
+    [Fact]
+    public async Task Revoking_a_grant_ends_the_sessions_that_hold_it()
+    {
+        var approvals = NewApprovals(out var registry);
+        await using (registry)
+        {
+            var request = await approvals.RequestAccessAsync(Alice, "demo", "prod-write", TimeSpan.FromMinutes(30), "INC-77", default);
+            await approvals.ApproveAsync(request.Id, Bob, null, default);
+            var session = await registry.StartAsync(Alice, "demo", null, null, default);
+            var grant = Assert.Single(session.ActiveGrants());
+
+            var stranger = await Assert.ThrowsAsync<ApprovalException>(() => approvals.RevokeGrantAsync(grant.Id, Carol, default).AsTask());
+            Assert.Equal(ApprovalErrors.NotAnApprover, stranger.ErrorId);
+            Assert.Null(session.EndReason);
+
+            var revoked = await approvals.RevokeGrantAsync(grant.Id, Bob, default);
+            Assert.Equal("bob", revoked.RevokedBy);
+            Assert.Equal(SessionEndCode.Killed, session.EndReason?.Code);
+            Assert.Contains(grant.Id, session.EndReason!.Message, StringComparison.Ordinal);
+            Assert.Empty(await fixture.Store.Grants.ListActiveAsync(fixture.Clock.GetUtcNow(), "alice"));
+
+            var again = await Assert.ThrowsAsync<ApprovalException>(() => approvals.RevokeGrantAsync(grant.Id, Bob, default).AsTask());
+            Assert.Equal(ApprovalErrors.NotPending, again.ErrorId);
+        }
+    }
+
+    private ActionApprovals NewApprovals(out SessionRegistry registry)
+    {
+        var sessions = registry = new SessionRegistry("access-" + Guid.NewGuid().ToString("N")[..8], fixture.Store, fixture.Audit, () => fixture.Policy, fixture.Clock, checkEvery: TimeSpan.FromHours(1));
+        return new ActionApprovals(fixture.Store, fixture.Audit, () => fixture.Policy, () => new MaskingEngine(MaskingProfile.Default()), fixture.Clock)
+        {
+            GrantsChanged = (user, cancellationToken) => sessions.RefreshGrantsAsync(user, cancellationToken),
+        };
+    }
+}
