@@ -115,6 +115,8 @@ public class GatewayHarness : IAsyncLifetime
 
     public async Task<IReadOnlyList<StoredAuditEvent>> AuditEventsAsync()
     {
+        // Outcomes are queued when the client is answered and written a moment later (AppendLater): write them now.
+        await Audit.CheckpointAsync();
         var events = new List<StoredAuditEvent>();
         await foreach (var row in Store.Audit.ReadAsync(AuditQuery.All))
         {
