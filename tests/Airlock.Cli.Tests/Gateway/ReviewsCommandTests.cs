@@ -92,6 +92,44 @@ public sealed partial class ReviewsCommandTests(ReviewsDemoFixture fixture) : IC
     }
 
     [Fact]
+    public async Task An_approved_grant_lets_alice_write_directly_until_it_is_revoked()
+    {
+        // Without a ticket the request is refused at once; with one it waits for an approver.
+        var noTicket = Cli("alice", "request", "demo", "--grant", "prod-write", "--for", "1h", "--reason", "cleanup");
+        Assert.Equal(AirlockCli.Failed, noTicket.ExitCode);
+        Assert.Contains("^INC-[0-9]+$", noTicket.Error, StringComparison.Ordinal);
+        var tooLong = Cli("alice", "request", "demo", "--grant", "prod-write", "--for", "3h", "--reason", "INC-42");
+        Assert.Contains("at most 02:00:00", tooLong.Error, StringComparison.Ordinal);
+
+        var request = Cli("alice", "request", "demo", "--grant", "prod-write", "--for", "1h", "--reason", "INC-42");
+        Assert.True(request.ExitCode == AirlockCli.Ok, request.Error);
+        var id = RequestId().Match(request.Out).Value;
+        Assert.Contains("airlock reviews approve " + id, request.Out, StringComparison.Ordinal);
+        Assert.Equal(AirlockCli.Failed, Cli("alice", "reviews", "approve", id).ExitCode);
+
+        var approve = Cli("bob", "reviews", "approve", id);
+        Assert.True(approve.ExitCode == AirlockCli.Ok, approve.Error);
+        Assert.Contains("holds prod-write on demo", approve.Out, StringComparison.Ordinal);
+
+        // A new session holds the grant: it is read-write, and the write runs without a review.
+        var run = await PsqlAsync("alice", "SHOW default_transaction_read_only", "DELETE FROM orders WHERE id = 2");
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        Assert.Equal(["off", "DELETE 1"], run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        var list = Cli("bob", "grants", "list");
+        Assert.True(list.ExitCode == AirlockCli.Ok, list.Error);
+        var grant = GrantId().Match(list.Out).Value;
+        Assert.Contains("INC-42", list.Out, StringComparison.Ordinal);
+        var revoke = Cli("bob", "grants", "revoke", grant);
+        Assert.True(revoke.ExitCode == AirlockCli.Ok, revoke.Error);
+        Assert.Contains("no grants in force", Cli("bob", "grants", "list").Out, StringComparison.Ordinal);
+
+        // Back to review.
+        var held = await PsqlAsync("alice", "DELETE FROM orders WHERE id = 3");
+        Assert.Contains("approval required", held.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Deny_needs_a_reason_and_reviews_need_your_own_credentials()
     {
         var noReason = CliRunner.Run("reviews", "deny", "apr_00");
@@ -132,4 +170,7 @@ public sealed partial class ReviewsCommandTests(ReviewsDemoFixture fixture) : IC
 
     [GeneratedRegex("apr_[0-9a-f]{20}")]
     private static partial Regex RequestId();
+
+    [GeneratedRegex("grt_[0-9a-f]{20}")]
+    private static partial Regex GrantId();
 }
