@@ -28,6 +28,9 @@ public static class AuditEventKinds
 
     /// <summary>An approved action ran: the approval is used up.</summary>
     public const string ApprovalUsed = "approval.used";
+
+    /// <summary>A grant taken at once by break-glass: the alert, and the opening of its after-the-fact review.</summary>
+    public const string BreakGlass = "approval.break_glass";
     public const string GrantCreated = "grant.created";
     public const string GrantRevoked = "grant.revoked";
     public const string PolicyLoaded = "policy.loaded";

@@ -19,7 +19,8 @@ internal static class AccessCommands
         var grant = new Option<string>("--grant") { Description = "The policy grant to ask for (e.g. prod-write).", HelpName = "NAME", Required = true };
         var duration = new Option<string>("--for") { Description = "How long, at most the grant's maximum (e.g. 30m, 1h).", HelpName = "DURATION", Required = true };
         var reason = new Option<string?>("--reason") { Description = "Why: an incident ticket where the grant asks for one.", HelpName = "TEXT" };
-        var command = new Command("request", "Ask for a just-in-time grant on a resource; an approver approves it with airlock reviews approve.") { resource, grant, duration, reason };
+        var breakGlass = new Option<bool>("--break-glass") { Description = "Take the grant now, without waiting (its break_glass groups only): an alert goes out and approvers review it afterwards." };
+        var command = new Command("request", "Ask for a just-in-time grant on a resource; an approver approves it with airlock reviews approve.") { resource, grant, duration, reason, breakGlass };
         common.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -30,7 +31,7 @@ internal static class AccessCommands
             }
 
             using var client = common.Client(parse);
-            var body = new { resource = parse.GetValue(resource), grant = parse.GetValue(grant), duration_seconds = (long)length.TotalSeconds, reason = parse.GetValue(reason) };
+            var body = new { resource = parse.GetValue(resource), grant = parse.GetValue(grant), duration_seconds = (long)length.TotalSeconds, reason = parse.GetValue(reason), break_glass = parse.GetValue(breakGlass) };
             var (ok, answer, failure) = await ReviewsCommands.SendAsync(context, client, new HttpRequestMessage(HttpMethod.Post, new Uri("v1/requests", UriKind.Relative)) { Content = JsonContent.Create(body) }, cancellationToken);
             if (!ok)
             {
@@ -39,6 +40,12 @@ internal static class AccessCommands
 
             using var document = JsonDocument.Parse(answer);
             var id = ReviewsCommands.Text(document.RootElement, "id");
+            if (parse.GetValue(breakGlass))
+            {
+                await context.Out.WriteLineAsync($"break-glass: you hold {parse.GetValue(grant)} on {parse.GetValue(resource)} now, for {length}; the alert went out, and review {id} is open for the approvers (airlock reviews show {id})");
+                return AirlockCli.Ok;
+            }
+
             await context.Out.WriteLineAsync($"requested {id}: {ReviewsCommands.Text(document.RootElement, "action")}, pending until {ReviewsCommands.Text(document.RootElement, "expires_at")}");
             await context.Out.WriteLineAsync($"an approver runs: airlock reviews approve {id}");
             return AirlockCli.Ok;

@@ -84,7 +84,11 @@ internal static class AdminEndpoints
                     throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, "a request needs resource, grant and duration_seconds");
                 }
 
-                return await host.Approvals.RequestAccessAsync((GatewayUser)http.Items[UserItem]!, body.Resource, body.Grant, TimeSpan.FromSeconds(body.DurationSeconds.Value), body.Reason, cancellationToken);
+                var user = (GatewayUser)http.Items[UserItem]!;
+                var duration = TimeSpan.FromSeconds(body.DurationSeconds.Value);
+                return body.BreakGlass == true
+                    ? (await host.Approvals.BreakGlassAsync(user, body.Resource, body.Grant, duration, body.Reason, cancellationToken)).Review
+                    : await host.Approvals.RequestAccessAsync(user, body.Resource, body.Grant, duration, body.Reason, cancellationToken);
             }));
 
         var grants = routes.MapGroup("/v1/grants").AddEndpointFilter(UserFilter(host));
@@ -184,7 +188,7 @@ internal static class AdminEndpoints
     }
 
     /// <summary>An access request: the grant, where, for how long, and why.</summary>
-    private sealed record AccessRequestBody(string? Resource, string? Grant, long? DurationSeconds, string? Reason);
+    private sealed record AccessRequestBody(string? Resource, string? Grant, long? DurationSeconds, string? Reason, bool? BreakGlass);
 
     /// <summary>The body of approve (an optional comment) and deny (a required reason).</summary>
     private sealed record ReviewDecision(string? Comment, string? Reason);

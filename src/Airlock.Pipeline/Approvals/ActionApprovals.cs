@@ -41,7 +41,13 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
     public Func<string, CancellationToken, ValueTask>? GrantsChanged { get; init; }
 
     public const string ActionKind = "action";
-    public const string AccessKind = "access"; 
+    public const string AccessKind = "access";
+
+    /// <summary>The after-the-fact review of a grant taken by break-glass.</summary>
+    public const string BreakGlassKind = "break_glass";
+
+    /// <summary>How long a break-glass review stays open: it is mandatory, so in practice until someone reviews it.</summary>
+    public static TimeSpan BreakGlassReviewLifetime { get; } = TimeSpan.FromDays(3650);
 
     /// <summary>The window when the rule names none.</summary>
     public static TimeSpan DefaultWindow { get; } = TimeSpan.FromMinutes(15);
@@ -191,8 +197,14 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
             return request;
         }
 
-        // An action's approval waits its window to be used; an access request's lasts as long as its grant.
-        var window = request.Kind == AccessKind ? request.Duration ?? TimeSpan.Zero : requirement.Window > TimeSpan.Zero ? requirement.Window : DefaultWindow;
+        // An action's approval waits its window to be used; an access request's lasts as long as its grant;
+        // a break-glass review, once decided, is only a record.
+        var window = request.Kind switch
+        {
+            AccessKind => request.Duration ?? TimeSpan.Zero,
+            BreakGlassKind => request.ExpiresAt - now,
+            _ => requirement.Window > TimeSpan.Zero ? requirement.Window : DefaultWindow,
+        };
         if (!await store.Approvals.TransitionAsync(id, Pending, Approved, now, approver.Name, comment, cancellationToken, expiresAt: now + window))
         {
             throw new ApprovalException(ApprovalErrors.NotPending, $"{id} was decided by someone else first");
@@ -227,6 +239,15 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
 
         var denied = request with { State = Denied, DecidedAt = now, DecidedBy = approver.Name, Comment = reason };
         await RecordAsync(AuditEventKinds.ApprovalDenied, denied, approver.Name, null, reason, cancellationToken);
+        if (request.Kind == BreakGlassKind)
+        {
+            // The review found the break-glass unjustified: what it gave ends now.
+            foreach (var grant in (await store.Grants.ListActiveAsync(now, request.Requester, cancellationToken)).Where(g => g.ApprovalId == id))
+            {
+                await RevokeAsync(grant, approver.Name, now, cancellationToken);
+            }
+        }
+
         Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Denied, denied, approver.Name, now));
         return denied;
     }
@@ -241,28 +262,7 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
     {
         ArgumentNullException.ThrowIfNull(user);
         var snapshot = policy();
-        var definition = snapshot.Bundle.Grants.FirstOrDefault(g => g.Name == grant)
-            ?? throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"policy revision {snapshot.Revision} defines no grant '{grant}' (grants: {string.Join(", ", snapshot.Bundle.Grants.Select(g => g.Name))})");
-        if (!snapshot.TryGetResource(resource, out _))
-        {
-            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"policy revision {snapshot.Revision} defines no resource '{resource}'");
-        }
-
-        if (duration <= TimeSpan.Zero || duration > definition.MaxDuration)
-        {
-            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"grant '{grant}' lasts at most {definition.MaxDuration} (asked for {duration})");
-        }
-
-        if ((definition.ReasonRequired || definition.Ticket is not null) && string.IsNullOrWhiteSpace(reason))
-        {
-            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"grant '{grant}' needs a reason" + (definition.Ticket is { } t ? $" matching {t.Pattern} (an incident ticket)" : string.Empty));
-        }
-
-        if (definition.Ticket is { } ticket && !ticket.Regex.IsMatch(reason!))
-        {
-            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"grant '{grant}' needs a reason matching {ticket.Pattern} (an incident ticket); '{reason}' does not");
-        }
-
+        CheckAccessRequest(snapshot, resource, grant, duration, reason);
         var now = time.GetUtcNow();
         var request = new ApprovalRequestRecord
         {
@@ -286,6 +286,82 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
         return request;
     }
 
+    /// <summary>
+    /// Break-glass: a member of the grant's <c>break_glass</c> groups takes the grant at once, with a reason.
+    /// It always raises the alert (the <c>break_glass</c> notification and audit event) and opens a review
+    /// that the grant's approvers must decide after the fact; a denied review revokes the grant if it is
+    /// still in force. Returns the grant and the review.
+    /// </summary>
+    public async ValueTask<(GrantRecord Grant, ApprovalRequestRecord Review)> BreakGlassAsync(GatewayUser user, string resource, string grant, TimeSpan duration, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var snapshot = policy();
+        var definition = CheckAccessRequest(snapshot, resource, grant, duration, reason);
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, "break-glass needs a reason: what is on fire");
+        }
+
+        var groups = snapshot.ResolvePrincipal(new PrincipalInfo { User = user.Name, IdpGroups = user.IdpGroups, Mfa = user.Mfa }).Groups;
+        if (!definition.BreakGlassGroups.Any(g => groups.Contains(g.Name, StringComparer.Ordinal)))
+        {
+            throw new ApprovalException(ApprovalErrors.NotAnApprover, definition.BreakGlassGroups.Count == 0
+                ? $"grant '{grant}' has no break_glass groups: ask for it with airlock request and wait for an approver"
+                : $"{user.Name} is not in a break-glass group of grant '{grant}' ({string.Join(", ", definition.BreakGlassGroups.Select(g => g.Name))})");
+        }
+
+        var now = time.GetUtcNow();
+        var review = new ApprovalRequestRecord
+        {
+            Id = NewId(),
+            Kind = BreakGlassKind,
+            Requester = user.Name,
+            Resource = resource,
+            ActionSummary = $"break-glass: grant {grant} on {resource} for {duration}, taken at once",
+            Grant = grant,
+            Reason = masking().Mask(reason),
+            Duration = duration,
+            Rule = "grant:" + grant,
+            PolicyRevision = snapshot.Revision.ToString(),
+            State = Pending,
+            CreatedAt = now,
+            ExpiresAt = now + BreakGlassReviewLifetime,
+        };
+        await RecordAsync(AuditEventKinds.BreakGlass, review, user.Name, null, null, cancellationToken);
+        await store.Approvals.CreateAsync(review, cancellationToken);
+        var given = await GiveGrantAsync(review with { DecidedBy = user.Name }, now, cancellationToken);
+        Notifier?.Notify(new ApprovalNotification(ApprovalEvents.BreakGlass, review, user.Name, now));
+        return (given, review);
+    }
+
+    /// <summary>The checks an access request passes before anyone sees it; returns the grant's definition.</summary>
+    private static GrantDefinition CheckAccessRequest(PolicySnapshot snapshot, string resource, string grant, TimeSpan duration, string? reason)
+    {
+        var definition = snapshot.Bundle.Grants.FirstOrDefault(g => g.Name == grant)
+            ?? throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"policy revision {snapshot.Revision} defines no grant '{grant}' (grants: {string.Join(", ", snapshot.Bundle.Grants.Select(g => g.Name))})");
+        if (!snapshot.TryGetResource(resource, out _))
+        {
+            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"policy revision {snapshot.Revision} defines no resource '{resource}'");
+        }
+
+        if (duration <= TimeSpan.Zero || duration > definition.MaxDuration)
+        {
+            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"grant '{grant}' lasts at most {definition.MaxDuration} (asked for {duration})");
+        }
+
+        if ((definition.ReasonRequired || definition.Ticket is not null) && string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"grant '{grant}' needs a reason" + (definition.Ticket is { } t ? $" matching {t.Pattern} (an incident ticket)" : string.Empty));
+        }
+
+        if (definition.Ticket is { } ticket && !ticket.Regex.IsMatch(reason!))
+        {
+            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"grant '{grant}' needs a reason matching {ticket.Pattern} (an incident ticket); '{reason}' does not");
+        }
+
+        return definition;
+    }
+
     /// <summary>Grants newest first (all, or only those in force now).</summary>
     public async ValueTask<IReadOnlyList<GrantRecord>> ListGrantsAsync(bool activeOnly, CancellationToken cancellationToken) =>
         activeOnly ? await store.Grants.ListActiveAsync(time.GetUtcNow(), cancellationToken: cancellationToken) : await store.Grants.ListAsync(200, cancellationToken);
@@ -306,11 +382,14 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
             throw new ApprovalException(ApprovalErrors.NotAnApprover, $"{user.Name} neither holds grant {id} nor approves '{grant.Grant}', so cannot revoke it");
         }
 
-        var by = user.Name;
-        var now = time.GetUtcNow();
-        if (grant.RevokedAt is not null || grant.Until <= now || !await store.Grants.RevokeAsync(id, now, by, cancellationToken))
+        return await RevokeAsync(grant, user.Name, time.GetUtcNow(), cancellationToken);
+    }
+
+    private async ValueTask<GrantRecord> RevokeAsync(GrantRecord grant, string by, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (grant.RevokedAt is not null || grant.Until <= now || !await store.Grants.RevokeAsync(grant.Id, now, by, cancellationToken))
         {
-            throw new ApprovalException(ApprovalErrors.NotPending, $"grant {id} is not in force (revoked or expired)");
+            throw new ApprovalException(ApprovalErrors.NotPending, $"grant {grant.Id} is not in force (revoked or expired)");
         }
 
         var revoked = grant with { RevokedAt = now, RevokedBy = by };
@@ -323,7 +402,7 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
         return revoked;
     }
 
-    private async ValueTask GiveGrantAsync(ApprovalRequestRecord request, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<GrantRecord> GiveGrantAsync(ApprovalRequestRecord request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var grant = new GrantRecord
         {
@@ -342,6 +421,8 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
         {
             await changed(grant.User, cancellationToken);
         }
+
+        return grant;
     }
 
     private async ValueTask RecordGrantAsync(string kind, GrantRecord grant, string? by, CancellationToken cancellationToken) =>
@@ -358,7 +439,7 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
             cancellationToken);
 
     /// <summary>Who must approve: the holding rule's approvers for an action, the grant's for an access request.</summary>
-    private static ApprovalRequirement? RequirementOf(ApprovalRequestRecord request, PolicySnapshot snapshot) => request.Kind == AccessKind
+    private static ApprovalRequirement? RequirementOf(ApprovalRequestRecord request, PolicySnapshot snapshot) => request.Kind is AccessKind or BreakGlassKind
         ? snapshot.Bundle.Grants.FirstOrDefault(g => g.Name == request.Grant)?.Approvers
         : snapshot.RulesById.TryGetValue(request.Rule, out var rule) ? rule.Definition.Approval : null;
 

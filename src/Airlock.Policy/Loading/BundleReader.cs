@@ -167,7 +167,7 @@ internal sealed partial class BundleReader(NodeBinder binder)
             return;
         }
 
-        Binder.CheckKeys(grant, $"grant '{name.Value}'", "description", "max", "approvers", "reason", "ticket");
+        Binder.CheckKeys(grant, $"grant '{name.Value}'", "description", "max", "approvers", "reason", "ticket", "break_glass");
         var max = grant["max"] is { } m ? Binder.Duration(m, "max") : null;
         if (grant["max"] is null)
         {
@@ -193,7 +193,26 @@ internal sealed partial class BundleReader(NodeBinder binder)
             Approvers = approvers,
             ReasonRequired = grant["reason"] is { } r && ReadReasonRequired(r),
             Ticket = grant["ticket"] is { } t ? ReadRegex(t, "ticket") : null,
+            BreakGlassGroups = grant["break_glass"] is { } b ? ReadBreakGlass(b, name.Value) : [],
             Location = name.Location,
         });
+    }
+
+    /// <summary><c>break_glass: { groups: [oncall] }</c>: who may take the grant at once.</summary>
+    private IReadOnlyList<NameReference> ReadBreakGlass(YamlNode node, string grant)
+    {
+        if (Binder.Mapping(node, "break_glass") is not { } mapping)
+        {
+            return [];
+        }
+
+        Binder.CheckKeys(mapping, "break_glass", "groups");
+        var groups = mapping["groups"] is { } g ? Binder.Names(g, "break-glass groups") : [];
+        if (groups.Count == 0)
+        {
+            Binder.Report(PolicyErrors.MissingKey, mapping.Location, $"grant '{grant}': break_glass needs at least one group in 'groups'");
+        }
+
+        return groups;
     }
 }

@@ -40,6 +40,7 @@ internal static class BundleValidator
         foreach (var grant in bundle.Grants)
         {
             CheckGroups(grant.Approvers.Groups);
+            CheckGroups(grant.BreakGlassGroups);
         }
 
         foreach (var rule in bundle.Rules)

@@ -14,5 +14,11 @@ public sealed record GrantDefinition
     public required ApprovalRequirement Approvers { get; init; }
     public bool ReasonRequired { get; init; }
     public RegexPattern? Ticket { get; init; }
+
+    /// <summary>
+    /// Groups whose members may take this grant at once, without waiting for an approver (break-glass):
+    /// it always raises an alert and opens a review after the fact. Empty: nobody may.
+    /// </summary>
+    public IReadOnlyList<NameReference> BreakGlassGroups { get; init; } = [];
     public SourceLocation Location { get; init; }
 }

@@ -90,11 +90,81 @@ public sealed class AccessRequestsTests(PipelineFixture fixture) : IClassFixture
         }
     }
 
-    private ActionApprovals NewApprovals(out SessionRegistry registry)
+    [Fact]
+    public async Task Break_glass_gives_the_grant_at_once_raises_the_alert_and_opens_a_review()
     {
+        var alerts = new RecordingNotifier();
+        var approvals = NewApprovals(out var registry, alerts);
+        await using (registry)
+        {
+            // bob approves prod-write but is not on call: he cannot break glass, and nobody without a reason can.
+            var notOnCall = await Assert.ThrowsAsync<ApprovalException>(() => approvals.BreakGlassAsync(Bob, "demo", "prod-write", TimeSpan.FromMinutes(30), "INC-9", default).AsTask());
+            Assert.Equal(ApprovalErrors.NotAnApprover, notOnCall.ErrorId);
+            Assert.Contains("oncall", notOnCall.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<ApprovalException>(() => approvals.BreakGlassAsync(Alice, "demo", "prod-write", TimeSpan.FromMinutes(30), null, default).AsTask());
+
+            var session = await registry.StartAsync(Alice, "demo", null, null, default);
+            var (grant, review) = await approvals.BreakGlassAsync(Alice, "demo", "prod-write", TimeSpan.FromMinutes(30), "INC-9", default);
+            Assert.Equal("prod-write", Assert.Single(session.ActiveGrants()).Grant);
+            Assert.Equal(RuleEffect.Allow, new StatementGate(() => fixture.Policy, fixture.Clock).Decide(session, Delete).Effect);
+            Assert.Equal(ActionApprovals.BreakGlassKind, review.Kind);
+            Assert.Equal(ActionApprovals.Pending, review.State);
+            Assert.Equal(review.Id, grant.ApprovalId);
+            Assert.Contains(alerts.Received, n => n.Event == ApprovalEvents.BreakGlass && n.Request.Id == review.Id && n.Actor == "alice");
+
+            // The review after the fact: alice cannot clear her own; bob finds it unjustified, and the grant ends.
+            await Assert.ThrowsAsync<ApprovalException>(() => approvals.ApproveAsync(review.Id, Alice, null, default).AsTask());
+            await approvals.DenyAsync(review.Id, Bob, "not an incident", default);
+            Assert.Empty(session.ActiveGrants());
+            Assert.Equal(SessionEndCode.Killed, session.EndReason?.Code);
+        }
+    }
+
+    [Fact]
+    public async Task An_approved_break_glass_review_closes_it_and_keeps_the_grant()
+    {
+        var approvals = NewApprovals(out var registry);
+        await using (registry)
+        {
+            var (grant, review) = await approvals.BreakGlassAsync(Alice, "demo", "prod-write", TimeSpan.FromMinutes(30), "INC-10", default);
+            var closed = await approvals.ApproveAsync(review.Id, Bob, "justified", default);
+            Assert.Equal(ActionApprovals.Approved, closed.State);
+            Assert.Contains(await fixture.Store.Grants.ListActiveAsync(fixture.Clock.GetUtcNow(), "alice"), g => g.Id == grant.Id);
+        }
+    }
+
+    private sealed class RecordingNotifier : IApprovalNotifier
+    {
+        private readonly List<ApprovalNotification> _received = [];
+
+        public IReadOnlyList<ApprovalNotification> Received
+        {
+            get
+            {
+                lock (_received)
+                {
+                    return [.. _received];
+                }
+            }
+        }
+
+        public void Notify(ApprovalNotification notification)
+        {
+            lock (_received)
+            {
+                _received.Add(notification);
+            }
+        }
+    }
+
+    private ActionApprovals NewApprovals(out SessionRegistry registry, IApprovalNotifier? notifier = null)
+    {
+        // The class shares one store and clock: grants of earlier tests (2 h at most) are over by now.
+        fixture.Clock.Advance(TimeSpan.FromHours(3));
         var sessions = registry = new SessionRegistry("access-" + Guid.NewGuid().ToString("N")[..8], fixture.Store, fixture.Audit, () => fixture.Policy, fixture.Clock, checkEvery: TimeSpan.FromHours(1));
         return new ActionApprovals(fixture.Store, fixture.Audit, () => fixture.Policy, () => new MaskingEngine(MaskingProfile.Default()), fixture.Clock)
         {
+            Notifier = notifier,
             GrantsChanged = (user, cancellationToken) => sessions.RefreshGrantsAsync(user, cancellationToken),
         };
     }
