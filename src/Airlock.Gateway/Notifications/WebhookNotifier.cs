@@ -128,6 +128,11 @@ internal sealed partial class WebhookNotifier : IApprovalNotifier, IAsyncDisposa
                 {
                     await DeliverAsync(outbox.Endpoint, pending, stopping);
                 }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    Drop(outbox, pending, "the gateway stopped while it was being delivered");
+                    throw;
+                }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // A bug in one delivery must not end the loop and leave the queue to fill.
