@@ -194,6 +194,18 @@ public sealed class WebhookNotifierTests
     }
 
     [Fact]
+    public void The_documented_signature_example_holds()
+    {
+        const string body = """{"event":"created","id":"apr_3f0c9a1b2c3d4e5f6a7b","kind":"action","state":"pending","requester":"alice","resource":"demo","rule":"prod-writes-need-review","grant":null,"reason":null,"action":"DELETE FROM orders WHERE id = 1","actor":"alice","at":"2026-11-22T13:05:00+00:00","expires_at":"2026-11-22T14:05:00+00:00","instance":"gw-1"}""";
+        const string signature = "sha256=70eaefb509c59981a8ba832ad6f91e7e61932a58f18705a427d306d7adbb2dfd";
+
+        Assert.Equal(signature, WebhookSignature.Sign("whsec-example", 1795352700, Encoding.UTF8.GetBytes(body)));
+        Assert.True(WebhookSignature.Verify("whsec-example", "1795352700", Encoding.UTF8.GetBytes(body), signature));
+        Assert.Contains(body, File.ReadAllText(Path.Combine(Support.RepoPaths.Root, "docs", "webhooks.md")), StringComparison.Ordinal);
+        Assert.Equal(body, Encoding.UTF8.GetString(WebhookPayload.Json(new ApprovalNotification(ApprovalEvents.Created, Request("apr_3f0c9a1b2c3d4e5f6a7b"), "alice", At), "gw-1")));
+    }
+
+    [Fact]
     public async Task Backoff_doubles_from_the_first_delay_up_to_the_cap_and_honours_a_longer_retry_after()
     {
         await using var notifier = new WebhookNotifier([], new WebhookNotifierOptions { Instance = "gw" });
