@@ -24,6 +24,11 @@ public static class GatewayErrors
     public const string DemoDirectoryInUse = "AL0821";
     public const string DemoServerFailed = "AL0822";
 
+    // AL083x: webhook delivery (logged; a notification never fails the action it reports).
+    public const string WebhookGaveUp = "AL0830";
+    public const string WebhookRefused = "AL0831";
+    public const string WebhookDropped = "AL0832";
+
     /// <summary>Every id with a one-line title, for documentation and for the test that proves each config id fires.</summary>
     public static IReadOnlyDictionary<string, string> Titles { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -39,5 +44,8 @@ public static class GatewayErrors
         [DemoBinariesMissing] = "the PostgreSQL 15 server binaries for the demo database are missing",
         [DemoDirectoryInUse] = "the demo directory already holds a database cluster",
         [DemoServerFailed] = "the demo database server could not be created, started or loaded",
+        [WebhookGaveUp] = "a webhook delivery failed on its last attempt (network error, timeout, 408, 429 or 5xx)",
+        [WebhookRefused] = "a webhook receiver refused a delivery with a 4xx answer; it is not retried",
+        [WebhookDropped] = "a webhook notification was dropped: the queue was full or the gateway was stopping",
     };
 }

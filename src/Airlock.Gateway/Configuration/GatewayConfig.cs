@@ -35,6 +35,9 @@ public sealed record GatewayConfig
 
     /// <summary>Runtime overrides of resources' PostgreSQL connections, by resource name.</summary>
     public IReadOnlyDictionary<string, UpstreamOverride> Upstreams { get; init; } = new Dictionary<string, UpstreamOverride>(StringComparer.Ordinal);
+
+    /// <summary>Where approval events are posted (docs/webhooks.md), in file order; none by default.</summary>
+    public IReadOnlyList<WebhookConfig> Webhooks { get; init; } = [];
 }
 
 /// <summary>The addresses the gateway listens on.</summary>

@@ -24,6 +24,7 @@ public static partial class GatewayConfigLoader
         var users = ConfigReader.Get(root, "users") is { } u ? ReadUsers(u, reader) : [];
         var admin = ConfigReader.Get(root, "admin") is { } ad ? ReadAdmin(ad, reader) : new AdminConfig();
         var upstreams = ConfigReader.Get(root, "upstreams") is { } up ? ReadUpstreams(up, reader) : new Dictionary<string, UpstreamOverride>(StringComparer.Ordinal);
+        var webhooks = ConfigReader.Get(root, "webhooks") is { } w ? ReadWebhooks(w, reader) : [];
 
         if (listen is null || policy is null || store is null || instance is null || audit is null)
         {
@@ -42,6 +43,7 @@ public static partial class GatewayConfigLoader
             Users = users,
             Admin = admin,
             Upstreams = upstreams,
+            Webhooks = webhooks,
         };
     }
 

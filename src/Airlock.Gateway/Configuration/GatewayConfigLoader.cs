@@ -23,7 +23,7 @@ public static partial class GatewayConfigLoader
     /// <summary>A configuration file larger than this is refused: it is written by people.</summary>
     public const int MaxFileBytes = 1024 * 1024;
 
-    private static readonly string[] TopLevelKeys = ["listen", "policy", "store", "instance", "audit", "tls", "users", "admin", "upstreams"];
+    private static readonly string[] TopLevelKeys = ["listen", "policy", "store", "instance", "audit", "tls", "users", "admin", "upstreams", "webhooks"];
 
     /// <summary>Loads and checks a configuration file.</summary>
     /// <param name="path">The file; messages name it as given, relative paths inside it resolve against its directory.</param>
@@ -161,6 +161,7 @@ public static partial class GatewayConfigLoader
             .. config.Users.Select(u => u.Token.Secret),
             .. config.Admin.Tokens.Select(t => t.Token.Secret),
             .. config.Upstreams.Values.Select(u => u.Password),
+            .. config.Webhooks.SelectMany(w => (ConfiguredSecret?[])[w.UrlSecret, w.Secret]),
         ];
         foreach (var secret in all)
         {

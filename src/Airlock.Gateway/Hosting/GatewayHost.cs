@@ -3,6 +3,7 @@ using Airlock.Audit;
 using Airlock.Gateway.Admin;
 using Airlock.Gateway.Configuration;
 using Airlock.Gateway.Identity;
+using Airlock.Gateway.Notifications;
 using Airlock.Gateway.Policies;
 using Airlock.Gateway.Secrets;
 using Airlock.Masking;
@@ -109,6 +110,13 @@ public sealed class GatewayHost : IAsyncDisposable
         Sessions = new SessionRegistry(Config.Instance, Store, Audit, () => Policy.Current, time);
         _stopOrder.Add(Sessions);
 
+        // Before the listener and after the store: stopped (drained) once nothing makes approvals any more.
+        var notifier = Config.Webhooks.Count > 0 ? WebhookNotifier.FromConfig(Config, secrets, time) : null;
+        if (notifier is not null)
+        {
+            _stopOrder.Add(notifier);
+        }
+
         _masking = new MaskingCache(() => Policy.Current);
         var users = StaticTokenAuthenticator.FromConfig(Config, secrets);
         var services = new PgGatewayServices
@@ -121,6 +129,7 @@ public sealed class GatewayHost : IAsyncDisposable
             Authenticator = Users = new StaticUsers(users),
             Approvals = Approvals = new ActionApprovals(Store, Audit, () => Policy.Current, _masking.Current, time)
             {
+                Notifier = notifier,
                 GrantsChanged = (user, cancellationToken) => Sessions.RefreshGrantsAsync(user, cancellationToken),
             },
             ResolveUpstream = resource => ResolveUpstream(resource, secrets),
