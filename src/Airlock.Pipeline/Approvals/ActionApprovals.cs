@@ -124,6 +124,11 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
         }
 
         var summary = Summary(exactText, parameters);
+        if (AutoApproval(session, verdict, now) is { } auto)
+        {
+            return await AutoApproveAsync(session, verdict, digest, summary, auto, now, cancellationToken);
+        }
+
         var created = new ApprovalRequestRecord
         {
             Id = NewId(),
@@ -144,6 +149,53 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
         await store.Approvals.CreateAsync(created, cancellationToken);
         Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Created, created, user, now));
         return new ReviewOutcome(created.Id, Run: false, created.ExpiresAt);
+    }
+
+    /// <summary>The rule's first <c>auto_approve</c> entry that matches the session's user now, if any.</summary>
+    private AutoApproval? AutoApproval(GatewaySession session, StatementVerdict verdict, DateTimeOffset now)
+    {
+        if (verdict.Approval is not { AutoApprove.Count: > 0 } requirement)
+        {
+            return null;
+        }
+
+        var principal = session.PrincipalFor(policy());
+        return requirement.AutoApprove.FirstOrDefault(a =>
+            (a.Principals.Users.Count == 0 && a.Principals.Groups.Count == 0
+                || a.Principals.Users.Any(u => u.Name == principal.Info.User)
+                || a.Principals.Groups.Any(g => principal.Groups.Contains(g.Name, StringComparer.Ordinal)))
+            && (a.Schedule is null || a.Schedule.Contains(now)));
+    }
+
+    /// <summary>
+    /// Policy approves at once: the request is made, approved and used in one go, and the trail says it was
+    /// automatic and which rule entry (file:line:col) gave it.
+    /// </summary>
+    private async ValueTask<ReviewOutcome> AutoApproveAsync(GatewaySession session, StatementVerdict verdict, string digest, string summary, AutoApproval auto, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var by = $"policy:{verdict.RuleId} auto_approve at {auto.Location}";
+        var request = new ApprovalRequestRecord
+        {
+            Id = NewId(),
+            Kind = ActionKind,
+            Requester = session.User.Name,
+            Resource = session.Resource,
+            ActionDigest = digest,
+            ActionSummary = summary,
+            Rule = verdict.RuleId,
+            PolicyRevision = verdict.PolicyRevision,
+            State = Used,
+            CreatedAt = now,
+            ExpiresAt = now,
+            DecidedAt = now,
+            DecidedBy = by,
+            Comment = "approved automatically by policy",
+        };
+        await RecordAsync(AuditEventKinds.ApprovalApproved, request with { State = Approved }, by, session.Id, "approved automatically by policy", cancellationToken);
+        await store.Approvals.CreateAsync(request, cancellationToken);
+        await RecordAsync(AuditEventKinds.ApprovalUsed, request, session.User.Name, session.Id, null, cancellationToken);
+        Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Approved, request with { State = Approved }, by, now));
+        return new ReviewOutcome(request.Id, Run: true, now);
     }
 
     /// <summary>One request with its votes; an open request past its expiry is marked expired first.</summary>
@@ -191,7 +243,8 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
 
         var votes = await store.Approvals.ListVotesAsync(id, cancellationToken);
         var snapshot = policy();
-        if (!Satisfied(requirement, votes, snapshot))
+        var approvers = votes.Where(v => v.Verdict == "approve").Select(v => snapshot.ResolvePrincipal(new PrincipalInfo { User = v.Approver }));
+        if (!PolicySnapshot.IsSatisfied(requirement, approvers, request.Requester))
         {
             await RecordAsync(AuditEventKinds.ApprovalVoted, request, approver.Name, null, comment, cancellationToken);
             return request;
@@ -464,30 +517,14 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
         var requirement = RequirementOf(request, snapshot)
             ?? throw new ApprovalException(ApprovalErrors.RuleGone, $"{(request.Kind == AccessKind ? "grant " + request.Grant : "rule " + request.Rule)} no longer asks for approval in policy revision {snapshot.Revision}; ask again");
 
-        var groups = snapshot.ResolvePrincipal(new PrincipalInfo { User = approver.Name, IdpGroups = approver.IdpGroups, Mfa = approver.Mfa }).Groups;
-        if (!requirement.Groups.Any(g => groups.Contains(g.Name, StringComparer.Ordinal)))
+        var check = PolicySnapshot.CanApprove(requirement, snapshot.ResolvePrincipal(new PrincipalInfo { User = approver.Name, IdpGroups = approver.IdpGroups, Mfa = approver.Mfa }), request.Requester);
+        if (!check.Allowed)
         {
             await RecordAsync(AuditEventKinds.ApprovalRefused, request, approver.Name, null, "not an approver", cancellationToken);
-            throw new ApprovalException(ApprovalErrors.NotAnApprover, $"{approver.Name} is not in an approver group of rule {request.Rule} ({string.Join(", ", requirement.Groups.Select(g => g.Name))})");
+            throw new ApprovalException(ApprovalErrors.NotAnApprover, $"{check.Reason}, so cannot decide {id} ({request.Rule})");
         }
 
         return (request, requirement);
-    }
-
-    /// <summary>
-    /// <c>mode: any</c>: at least <c>min</c> approvers from any of the groups. <c>mode: all</c>: at least
-    /// <c>min</c> from each group. Membership is read from the current policy.
-    /// </summary>
-    private static bool Satisfied(ApprovalRequirement requirement, IReadOnlyList<ApprovalVoteRecord> votes, PolicySnapshot snapshot)
-    {
-        var min = Math.Max(1, requirement.Min);
-        var approvers = votes.Where(v => v.Verdict == "approve")
-            .Select(v => snapshot.ResolvePrincipal(new PrincipalInfo { User = v.Approver, IdpGroups = [], Mfa = false }).Groups)
-            .ToList();
-        int From(string group) => approvers.Count(g => g.Contains(group, StringComparer.Ordinal));
-        return requirement.Mode == ApprovalMode.All
-            ? requirement.Groups.All(g => From(g.Name) >= min)
-            : approvers.Count(g => requirement.Groups.Any(r => g.Contains(r.Name, StringComparer.Ordinal))) >= min;
     }
 
     private async ValueTask<ApprovalRequestRecord> ExpireIfOpenAsync(ApprovalRequestRecord request, DateTimeOffset now, CancellationToken cancellationToken)

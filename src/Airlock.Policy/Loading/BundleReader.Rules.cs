@@ -9,7 +9,7 @@ internal sealed partial class BundleReader
 {
     private static readonly string[] MatchKeys = ["users", "groups", "resources", "sql", "command", "http", "schedule", "mfa", "reason", "ticket", "grant", "unless_grant"];
     private static readonly string[] AllowKeys = [.. MatchKeys, "max_rows"];
-    private static readonly string[] ReviewKeys = [.. MatchKeys, "max_rows", "approvers", "window"];
+    private static readonly string[] ReviewKeys = [.. MatchKeys, "max_rows", "approvers", "window", "auto_approve"];
 
     private static readonly Dictionary<string, RuleEffect> Effects = new(StringComparer.Ordinal)
     {
@@ -122,11 +122,43 @@ internal sealed partial class BundleReader
 
         if (block["approvers"] is { } approvers)
         {
-            return ReadApprovers(approvers, window);
+            var requirement = ReadApprovers(approvers, window);
+            return requirement is not null && block["auto_approve"] is { } auto
+                ? requirement with { AutoApprove = ReadAutoApprove(auto) }
+                : requirement;
         }
 
         Binder.Report(PolicyErrors.MissingKey, block.Location, $"{what} needs 'approvers': who may approve, e.g. {{ groups: [approvers], min: 1 }}");
         return null;
+    }
+
+    /// <summary><c>auto_approve: [ { groups: [oncall], schedule: { days: [mon-fri], hours: "09:00-17:00" } } ]</c>.</summary>
+    private List<AutoApproval> ReadAutoApprove(YamlNode node)
+    {
+        var entries = new List<AutoApproval>();
+        if (Binder.Sequence(node, "auto_approve") is not { } items)
+        {
+            return entries;
+        }
+
+        foreach (var item in items.Items)
+        {
+            if (Binder.Mapping(item, "an auto_approve entry") is not { } entry)
+            {
+                continue;
+            }
+
+            Binder.CheckKeys(entry, "an auto_approve entry", "users", "groups", "schedule");
+            if (entry.Entries.Count == 0)
+            {
+                Binder.Report(PolicyErrors.MissingKey, entry.Location, "an auto_approve entry needs users, groups or a schedule: an empty one would approve everything held by the rule");
+                continue;
+            }
+
+            entries.Add(new AutoApproval(ReadPrincipals(entry), entry["schedule"] is { } s ? ReadSchedule(s) : null, entry.Location));
+        }
+
+        return entries;
     }
 
     private ApprovalRequirement? ReadApprovers(YamlNode node, TimeSpan window)

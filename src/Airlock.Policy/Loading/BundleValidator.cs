@@ -48,6 +48,12 @@ internal static class BundleValidator
             CheckPrincipals(rule.Principals.Users);
             CheckGroups(rule.Principals.Groups);
             CheckGroups(rule.Approval?.Groups ?? []);
+            foreach (var auto in rule.Approval?.AutoApprove ?? [])
+            {
+                CheckPrincipals(auto.Principals.Users);
+                CheckGroups(auto.Principals.Groups);
+            }
+
             CheckResources(rule.Resources, bundle, binder, $"rule '{rule.Id}'", rule.EffectLocation);
             if (rule.Conditions.Grant is { } grant && !grants.Contains(grant.Name))
             {

@@ -85,7 +85,18 @@ public sealed record RuleConditions
 }
 
 /// <summary>Who must approve a review, and how long the approval stays usable.</summary>
-public sealed record ApprovalRequirement(IReadOnlyList<NameReference> Groups, int Min, ApprovalMode Mode, TimeSpan Window);
+public sealed record ApprovalRequirement(IReadOnlyList<NameReference> Groups, int Min, ApprovalMode Mode, TimeSpan Window)
+{
+    /// <summary>When the approval is given at once, by policy: the first of these that matches the requester now approves.</summary>
+    public IReadOnlyList<AutoApproval> AutoApprove { get; init; } = [];
+}
+
+/// <summary>
+/// One <c>auto_approve</c> entry of a review rule: who (users or groups; anyone when empty) and when (a
+/// schedule, e.g. the on-call group during its shift). A match approves at once, recorded as automatic
+/// with the rule and the entry's place in the bundle.
+/// </summary>
+public sealed record AutoApproval(PrincipalSelector Principals, Schedule? Schedule, SourceLocation Location);
 
 /// <summary>Whether one approving group suffices or every listed group must approve.</summary>
 public enum ApprovalMode

@@ -115,11 +115,33 @@ public sealed class SessionAndApprovalTests
     [InlineData("review: { resources: [db], approvers: { groups: [dbaa] } }", PolicyErrors.UnknownGroup, "did you mean 'dba'")]
     [InlineData("review: { resources: [db], approvers: { groups: [dba] }, window: 15 }", PolicyErrors.BadDuration, "not a duration")]
     [InlineData("allow: { resources: [db], approvers: { groups: [dba] } }", PolicyErrors.UnknownKey, "approvers")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba] }, auto_approve: [ {} ] }", PolicyErrors.MissingKey, "would approve everything")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba] }, auto_approve: [ { groups: [engg] } ] }", PolicyErrors.UnknownGroup, "did you mean 'eng'")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba] }, auto_approve: [ { groups: [eng], when: always } ] }", PolicyErrors.UnknownKey, "when")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba] }, auto_approve: { groups: [eng] } }", PolicyErrors.WrongType, "auto_approve must be a list")]
     public void Approval_mistakes_are_reported(string rule, string id, string message)
     {
         using var bundle = new TempBundle(("world.yaml", World.Definitions), ("x.yaml", $"rules:\n  - id: r1\n    {rule}\n"));
 
         Assert.Contains(message, bundle.Load().Single(id).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Auto_approve_and_break_glass_are_read_with_their_places()
+    {
+        using var bundle = new TempBundle(
+            ("world.yaml", World.Definitions.Replace("  deploy:\n    max: 30m", "  deploy:\n    break_glass: { groups: [eng] }\n    max: 30m", StringComparison.Ordinal)),
+            ("x.yaml", "rules:\n  - id: r1\n    review:\n      resources: [db]\n      approvers: { groups: [dba] }\n      auto_approve:\n        - groups: [eng]\n          schedule: { days: mon-fri, hours: \"09:00-17:00\", timezone: UTC }\n        - users: [dave]\n"));
+        var snapshot = bundle.Compile();
+        var auto = snapshot.RulesById["r1"].Definition.Approval!.AutoApprove;
+        Assert.Equal(2, auto.Count);
+        Assert.Equal("eng", Assert.Single(auto[0].Principals.Groups).Name);
+        Assert.True(auto[0].Schedule!.Contains(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero)));
+        Assert.False(auto[0].Schedule!.Contains(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero)));
+        Assert.Equal("dave", Assert.Single(auto[1].Principals.Users).Name);
+        Assert.Equal(7, auto[0].Location.Line);
+        Assert.Equal("eng", Assert.Single(snapshot.Bundle.Grants.Single(g => g.Name == "deploy").BreakGlassGroups).Name);
+        Assert.Empty(snapshot.Bundle.Grants.Single(g => g.Name == "break-glass").BreakGlassGroups);
     }
 
     [Fact]
