@@ -151,6 +151,38 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
         return new ReviewOutcome(created.Id, Run: false, created.ExpiresAt);
     }
 
+    /// <summary>How often a waiting client's request is looked at again.</summary>
+    public TimeSpan WaitPoll { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// For a native client the rule lets wait (<c>wait:</c>): looks at the held request until it is decided
+    /// or <paramref name="wait"/> is over. Approved: the approval is used and the action runs (as
+    /// <see cref="ReviewAsync"/> would on a re-run). Denied, expired or still pending at the end: not run;
+    /// <see cref="WaitOutcome.State"/> says which.
+    /// </summary>
+    public async ValueTask<WaitOutcome> WaitForDecisionAsync(GatewaySession session, StatementVerdict verdict, string exactText, IReadOnlyList<byte[]?> parameters, ReviewOutcome held, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        var deadline = time.GetUtcNow() + wait;
+        while (time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(WaitPoll, time, cancellationToken);
+            var request = await store.Approvals.GetAsync(held.RequestId, cancellationToken);
+            switch (request?.State)
+            {
+                case Approved:
+                    var run = await ReviewAsync(session, verdict, exactText, parameters, cancellationToken);
+                    return new WaitOutcome(run, run.Run ? Approved : Pending, request.DecidedBy, request.Comment);
+                case Pending:
+                    continue;
+                default:
+                    return new WaitOutcome(held, request?.State ?? Expired, request?.DecidedBy, request?.Comment);
+            }
+        }
+
+        return new WaitOutcome(held, Pending, null, null);
+    }
+
     /// <summary>The rule's first <c>auto_approve</c> entry that matches the session's user now, if any.</summary>
     private AutoApproval? AutoApproval(GatewaySession session, StatementVerdict verdict, DateTimeOffset now)
     {
@@ -588,6 +620,9 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
 
 /// <summary>What <see cref="ActionApprovals.ReviewAsync"/> decided: run the action now (an approval was used up), or hold it under <see cref="RequestId"/>.</summary>
 public sealed record ReviewOutcome(string RequestId, bool Run, DateTimeOffset ExpiresAt);
+
+/// <summary>What a wait came to: the outcome (run or held), the request's state then, and who decided it and why.</summary>
+public sealed record WaitOutcome(ReviewOutcome Outcome, string State, string? DecidedBy, string? Comment);
 
 /// <summary>A refused approval step, with a stable id.</summary>
 public sealed class ApprovalException(string errorId, string message) : Exception($"{errorId}: {message}")

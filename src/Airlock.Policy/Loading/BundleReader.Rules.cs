@@ -9,7 +9,7 @@ internal sealed partial class BundleReader
 {
     private static readonly string[] MatchKeys = ["users", "groups", "resources", "sql", "command", "http", "schedule", "mfa", "reason", "ticket", "grant", "unless_grant"];
     private static readonly string[] AllowKeys = [.. MatchKeys, "max_rows"];
-    private static readonly string[] ReviewKeys = [.. MatchKeys, "max_rows", "approvers", "window", "auto_approve"];
+    private static readonly string[] ReviewKeys = [.. MatchKeys, "max_rows", "approvers", "window", "auto_approve", "wait"];
 
     private static readonly Dictionary<string, RuleEffect> Effects = new(StringComparer.Ordinal)
     {
@@ -123,9 +123,24 @@ internal sealed partial class BundleReader
         if (block["approvers"] is { } approvers)
         {
             var requirement = ReadApprovers(approvers, window);
-            return requirement is not null && block["auto_approve"] is { } auto
-                ? requirement with { AutoApprove = ReadAutoApprove(auto) }
-                : requirement;
+            if (requirement is not null && block["auto_approve"] is { } auto)
+            {
+                requirement = requirement with { AutoApprove = ReadAutoApprove(auto) };
+            }
+
+            if (requirement is not null && block["wait"] is { } waitNode && Binder.Duration(waitNode, "wait") is { } wait)
+            {
+                if (wait > ApprovalRequirement.MaxWait)
+                {
+                    Binder.Report(PolicyErrors.InvalidValue, waitNode.Location, $"wait is at most {DurationText.Format(ApprovalRequirement.MaxWait)}: a client kept waiting longer is better served by a request it can come back to");
+                }
+                else
+                {
+                    requirement = requirement with { Wait = wait };
+                }
+            }
+
+            return requirement;
         }
 
         Binder.Report(PolicyErrors.MissingKey, block.Location, $"{what} needs 'approvers': who may approve, e.g. {{ groups: [approvers], min: 1 }}");

@@ -89,6 +89,12 @@ public sealed record ApprovalRequirement(IReadOnlyList<NameReference> Groups, in
 {
     /// <summary>When the approval is given at once, by policy: the first of these that matches the requester now approves.</summary>
     public IReadOnlyList<AutoApproval> AutoApprove { get; init; } = [];
+
+    /// <summary>How long a native client's held statement waits for a decision before it is refused (zero: refused at once).</summary>
+    public TimeSpan Wait { get; init; }
+
+    /// <summary>The longest <see cref="Wait"/> policy may set: a connection held open longer serves nobody.</summary>
+    public static TimeSpan MaxWait { get; } = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>

@@ -30,6 +30,16 @@ internal static class GatewayErrors
         $"AL0902: approval required by policy rule {rule}" + (ruleMessage is null ? string.Empty : $": {ruleMessage}") + $" Request {held.RequestId} is waiting for an approver.",
         Hint: $"An approver runs: airlock reviews approve {held.RequestId}  (to see it: airlock reviews show {held.RequestId}). Then run exactly the same statement again: it runs once. The request expires at {held.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC.");
 
+    public static PgError ApprovalDenied(string requestId, string? by, string? reason) => new(
+        "42501",
+        $"AL0907: request {requestId} was denied by {by ?? "an approver"}" + (string.IsNullOrWhiteSpace(reason) ? string.Empty : $": {reason}"),
+        Hint: "Talk to the approver, or ask again with a changed statement.");
+
+    public static PgError WaitCancelled(string requestId) => new(
+        "57014",
+        $"AL0908: canceling statement due to user request: it was waiting for an approver of request {requestId}",
+        Hint: $"The request stays open: once it is approved, run the same statement again (airlock reviews show {requestId}).");
+
     public static PgError DeniedStatement(string name) => new(
         "42501",
         $"AL0905: prepared statement \"{name}\" was denied by policy when it was prepared",

@@ -135,13 +135,13 @@ internal sealed partial class PgClientConnection
     private async ValueTask OnQueryAsync(string sql, ReadOnlySequence<byte> whole, IBufferWriter<byte> upstream, CancellationToken cancellationToken)
     {
         var verdict = _services.Gate.Decide(_session!, sql);
-        if (verdict.Effect == RuleEffect.Review && _services.Approvals is { } approvals)
+        if (verdict.Effect == RuleEffect.Review && _services.Approvals is not null)
         {
-            var review = await approvals.ReviewAsync(_session!, verdict, sql, [], cancellationToken);
-            if (!review.Run)
+            var (review, refusal) = await ReviewHeldAsync(verdict, sql, [], cancellationToken);
+            if (refusal is not null)
             {
                 await RecordBlockedAsync(verdict, cancellationToken, review.RequestId);
-                Refuse(GatewayErrors.HeldForApproval(verdict.RuleId, verdict.RuleMessage, review), simpleQuery: true);
+                Refuse(refusal, simpleQuery: true);
                 return;
             }
 
@@ -175,6 +175,50 @@ internal sealed partial class PgClientConnection
         if (readWrite)
         {
             SendInternalQuery(upstream, "SET default_transaction_read_only = on");
+        }
+    }
+
+    /// <summary>
+    /// A statement policy holds for review: runs if an approval for exactly it is waiting to be used;
+    /// otherwise, where the rule lets native clients wait, tells the client so (a notice) and waits for the
+    /// decision; otherwise, or if no approval came, returns the refusal to send.
+    /// </summary>
+    private async ValueTask<(ReviewOutcome Review, PgError? Refusal)> ReviewHeldAsync(StatementVerdict verdict, string text, IReadOnlyList<byte[]?> parameters, CancellationToken cancellationToken)
+    {
+        var approvals = _services.Approvals!;
+        var review = await approvals.ReviewAsync(_session!, verdict, text, parameters, cancellationToken);
+        if (review.Run)
+        {
+            return (review, null);
+        }
+
+        if (verdict.Approval is not { Wait: var wait } || wait <= TimeSpan.Zero)
+        {
+            return (review, GatewayErrors.HeldForApproval(verdict.RuleId, verdict.RuleMessage, review));
+        }
+
+        // What the client sent before this statement must not wait with it.
+        await _upstream!.Writer.FlushAsync(cancellationToken);
+        await WriteToClientAsync(w => _clientMessages.Notice(w, $"AL0906: waiting up to {wait} for an approver of request {review.RequestId} (rule {verdict.RuleId}): airlock reviews approve {review.RequestId}"), cancellationToken);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Volatile.Write(ref _waitCancel, waiting);
+        try
+        {
+            var decided = await approvals.WaitForDecisionAsync(_session!, verdict, text, parameters, review, wait, waiting.Token);
+            return decided switch
+            {
+                { Outcome.Run: true } => (decided.Outcome, null),
+                { State: ActionApprovals.Denied } => (review, GatewayErrors.ApprovalDenied(review.RequestId, decided.DecidedBy, decided.Comment)),
+                _ => (review, GatewayErrors.HeldForApproval(verdict.RuleId, verdict.RuleMessage, review)),
+            };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (review, GatewayErrors.WaitCancelled(review.RequestId));
+        }
+        finally
+        {
+            Volatile.Write(ref _waitCancel, null);
         }
     }
 
@@ -244,12 +288,12 @@ internal sealed partial class PgClientConnection
         StatementVerdict? approved = null;
         if (statement.Verdict.Effect == RuleEffect.Review)
         {
-            var review = await _services.Approvals!.ReviewAsync(_session!, statement.Verdict, statement.Sql, values, cancellationToken);
-            if (!review.Run)
+            var (review, refusal) = await ReviewHeldAsync(statement.Verdict, statement.Sql, values, cancellationToken);
+            if (refusal is not null)
             {
                 _portals.Remove(portalName);
                 await RecordBlockedAsync(statement.Verdict, cancellationToken, review.RequestId);
-                return GatewayErrors.HeldForApproval(statement.Verdict.RuleId, statement.Verdict.RuleMessage, review);
+                return refusal;
             }
 
             approved = statement.Verdict with { Effect = RuleEffect.Allow, ApprovalId = review.RequestId };

@@ -41,6 +41,7 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
     private UpstreamConnection? _upstream;
     private GatewaySession? _session;
     private PgCatalog? _catalog;
+    private CancellationTokenSource? _waitCancel;
 
     public PgClientConnection(Socket socket, PgGatewayServices services, PgGatewayOptions options)
     {
@@ -106,8 +107,23 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Asks the upstream to cancel the running statement (from a CancelRequest with this connection's key).</summary>
-    public Task CancelAsync() => _upstream?.CancelAsync() ?? Task.CompletedTask;
+    /// <summary>
+    /// A CancelRequest with this connection's key: ends a wait for an approver, or asks the upstream to
+    /// cancel the running statement.
+    /// </summary>
+    public Task CancelAsync()
+    {
+        try
+        {
+            Volatile.Read(ref _waitCancel)?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The wait ended as the cancel came.
+        }
+
+        return _upstream?.CancelAsync() ?? Task.CompletedTask;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -119,6 +119,8 @@ public sealed class SessionAndApprovalTests
     [InlineData("review: { resources: [db], approvers: { groups: [dba] }, auto_approve: [ { groups: [engg] } ] }", PolicyErrors.UnknownGroup, "did you mean 'eng'")]
     [InlineData("review: { resources: [db], approvers: { groups: [dba] }, auto_approve: [ { groups: [eng], when: always } ] }", PolicyErrors.UnknownKey, "when")]
     [InlineData("review: { resources: [db], approvers: { groups: [dba] }, auto_approve: { groups: [eng] } }", PolicyErrors.WrongType, "auto_approve must be a list")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba] }, wait: 1h }", PolicyErrors.InvalidValue, "wait is at most 15m")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba] }, wait: soon }", PolicyErrors.BadDuration, "not a duration")]
     public void Approval_mistakes_are_reported(string rule, string id, string message)
     {
         using var bundle = new TempBundle(("world.yaml", World.Definitions), ("x.yaml", $"rules:\n  - id: r1\n    {rule}\n"));

@@ -9,6 +9,7 @@ namespace Airlock.Postgres.Tests.Approvals;
 public sealed class ApprovalGatewayHarness() : GatewayHarness(Bundle)
 {
     public const string ReviewRule = "order-writes-need-review";
+    public const string WaitRule = "refunds-wait-for-approval";
 
     private static readonly Dictionary<string, string> Bundle = new(StringComparer.Ordinal)
     {
@@ -49,6 +50,14 @@ public sealed class ApprovalGatewayHarness() : GatewayHarness(Bundle)
                   approvers: { groups: [approvers], min: 1 }
                   window: 10m
                 message: "Order changes need an approver."
+              - id: {{WaitRule}}
+                review:
+                  groups: [engineers]
+                  resources: [demo]
+                  sql: { kinds: [write], tables: [refunds] }
+                  approvers: { groups: [approvers], min: 1 }
+                  wait: 30s
+                message: "Refunds wait for an approver; the client waits with them."
             """,
         ["masking.yaml"] = """
             masking:
