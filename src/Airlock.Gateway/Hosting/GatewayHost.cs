@@ -135,6 +135,8 @@ public sealed class GatewayHost : IAsyncDisposable
             ResolveUpstream = resource => ResolveUpstream(resource, secrets),
             Time = time,
         };
+        // Expiries are recorded (and notified) when they happen, not when someone next looks.
+        _stopOrder.Add(new ApprovalSweeper(Approvals, time, TimeSpan.FromSeconds(15)));
         _stopOrder.Add(services);
 
         Postgres = new PgGatewayListener(services, new PgGatewayOptions

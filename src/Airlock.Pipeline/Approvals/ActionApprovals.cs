@@ -243,6 +243,29 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
         return (request, await store.Approvals.ListVotesAsync(id, cancellationToken));
     }
 
+    /// <summary>
+    /// Marks open requests whose time is up as expired, so that the trail and the webhooks say so when it
+    /// happens rather than when someone next looks. Gateways sharing a store may all sweep: the state change
+    /// is conditional, so each expiry is recorded once. Returns how many this call expired.
+    /// </summary>
+    public async ValueTask<int> SweepExpiredAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var expired = 0;
+        foreach (var state in (string[])[Pending, Approved])
+        {
+            foreach (var request in await store.Approvals.ListAsync(state, 1000, cancellationToken))
+            {
+                if (request.ExpiresAt <= now && (await ExpireIfOpenAsync(request, now, cancellationToken)).State == Expired)
+                {
+                    expired++;
+                }
+            }
+        }
+
+        return expired;
+    }
+
     /// <summary>Requests newest first, in a state or all; open requests past their expiry are shown (and marked) expired.</summary>
     public async ValueTask<IReadOnlyList<ApprovalRequestRecord>> ListAsync(string? state, int limit, CancellationToken cancellationToken)
     {

@@ -128,6 +128,42 @@ public sealed class ActionApprovalsTests(PipelineFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_sweep_expires_requests_on_time_and_says_so_once()
+    {
+        var (session, verdict) = Held("DELETE FROM orders WHERE id = 109");
+        var held = await Approvals.ReviewAsync(session, verdict, "DELETE FROM orders WHERE id = 109", [], default);
+        var expiredEvents = new List<ApprovalNotification>();
+        var sweeper = new ActionApprovals(fixture.Store, fixture.Audit, () => fixture.Policy, () => new MaskingEngine(MaskingProfile.Default()), fixture.Clock)
+        {
+            Notifier = new CollectingNotifier(expiredEvents),
+        };
+
+        await sweeper.SweepExpiredAsync(default);
+        Assert.Equal(ActionApprovals.Pending, (await fixture.Store.Approvals.GetAsync(held.RequestId))!.State);
+
+        fixture.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.True(await sweeper.SweepExpiredAsync(default) >= 1);
+        Assert.Equal(ActionApprovals.Expired, (await fixture.Store.Approvals.GetAsync(held.RequestId))!.State);
+        Assert.Contains(expiredEvents, n => n.Event == ApprovalEvents.Expired && n.Request.Id == held.RequestId);
+
+        // A second sweep (another gateway's, say) finds nothing more to say about it.
+        await sweeper.SweepExpiredAsync(default);
+        Assert.Equal(1, await CountAsync(AuditEventKinds.ApprovalExpired, held.RequestId));
+        Assert.Single(expiredEvents, n => n.Request.Id == held.RequestId);
+    }
+
+    private sealed class CollectingNotifier(List<ApprovalNotification> into) : IApprovalNotifier
+    {
+        public void Notify(ApprovalNotification notification)
+        {
+            lock (into)
+            {
+                into.Add(notification);
+            }
+        }
+    }
+
+    [Fact]
     public async Task An_approval_not_used_within_its_window_expires()
     {
         var (session, verdict) = Held("DELETE FROM orders WHERE id = 107");
