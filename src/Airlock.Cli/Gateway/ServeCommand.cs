@@ -27,7 +27,7 @@ internal static class ServeCommand
                 return AirlockCli.Usage;
             }
 
-            await using var host = await GatewayHost.StartAsync(gatewayConfig, context.Time, cancellationToken);
+            await using var host = await GatewayHost.StartAsync(gatewayConfig, context.Time, cancellationToken, new StderrLogger(context.Error));
             await context.Out.WriteLineAsync($"airlock: serving PostgreSQL on {host.Postgres.Endpoint}" + (host.AdminApi is { } api ? $", admin API on {api.Address}" : string.Empty));
             await context.Out.WriteLineAsync($"airlock: policy {host.Policy.Current.Revision} from {gatewayConfig.PolicyDirectory}; store {host.Store.Description}; audit {gatewayConfig.Audit.Durability.ToString().ToLowerInvariant()}");
             await context.Out.FlushAsync(cancellationToken);

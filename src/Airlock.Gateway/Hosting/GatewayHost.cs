@@ -29,6 +29,8 @@ public sealed class GatewayHost : IAsyncDisposable
     private readonly List<string> _stopFaults = [];
     private MaskingCache? _masking;
 
+    private Microsoft.Extensions.Logging.ILogger? _log;
+
     private GatewayHost(GatewayConfig config) => Config = config;
 
     public GatewayConfig Config { get; }
@@ -55,11 +57,15 @@ public sealed class GatewayHost : IAsyncDisposable
     public IReadOnlyList<string> StopFaults => _stopFaults;
 
     /// <summary>Starts everything; on any failure, stops what had started and rethrows.</summary>
-    public static async Task<GatewayHost> StartAsync(GatewayConfig config, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    /// <param name="config">The checked configuration.</param>
+    /// <param name="time">The clock (tests move it).</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    /// <param name="log">Where parts that work in the background report what went wrong (webhook deliveries); nowhere when null.</param>
+    public static async Task<GatewayHost> StartAsync(GatewayConfig config, TimeProvider? time = null, CancellationToken cancellationToken = default, Microsoft.Extensions.Logging.ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         time ??= TimeProvider.System;
-        var host = new GatewayHost(config);
+        var host = new GatewayHost(config) { _log = log };
         try
         {
             await host.StartPartsAsync(time, cancellationToken);
@@ -111,7 +117,7 @@ public sealed class GatewayHost : IAsyncDisposable
         _stopOrder.Add(Sessions);
 
         // Before the listener and after the store: stopped (drained) once nothing makes approvals any more.
-        var notifier = Config.Webhooks.Count > 0 ? WebhookNotifier.FromConfig(Config, secrets, time) : null;
+        var notifier = Config.Webhooks.Count > 0 ? WebhookNotifier.FromConfig(Config, secrets, time, _log) : null;
         if (notifier is not null)
         {
             _stopOrder.Add(notifier);
