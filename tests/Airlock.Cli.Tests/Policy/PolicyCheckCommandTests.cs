@@ -13,7 +13,7 @@ public sealed class PolicyCheckCommandTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("ok: ", result.Out, StringComparison.Ordinal);
-        Assert.Contains("15 rules", result.Out, StringComparison.Ordinal);
+        Assert.Contains("16 rules", result.Out, StringComparison.Ordinal);
         Assert.Matches(new Regex("revision sha256:[0-9a-f]{12}"), result.Out);
         Assert.Equal(string.Empty, result.Error);
     }

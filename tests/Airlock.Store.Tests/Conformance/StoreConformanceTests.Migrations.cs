@@ -28,6 +28,8 @@ public abstract partial class StoreConformanceTests
 
         // Back to what a version-1 build left behind.
         await RunSqlAsync("DROP INDEX approval_requests_action");
+        await RunSqlAsync("ALTER TABLE approval_requests DROP COLUMN duration_seconds");
+        await RunSqlAsync("ALTER TABLE grants DROP COLUMN reason");
         await RunSqlAsync("DELETE FROM schema_migrations WHERE version = 2");
 
         await using var again = await ReopenStoreAsync();
@@ -35,7 +37,9 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(2, (await again.Audit.ReadHeadAsync()).Seq);
         Assert.Equal("2", await RunSqlAsync("SELECT max(version) FROM schema_migrations"));
 
-        // The index is back: dropping it again works only if the migration made it.
+        // The index and the columns are back: each of these works only if the migration made them.
+        Assert.Equal("0", await RunSqlAsync("SELECT count(*) FROM approval_requests WHERE duration_seconds IS NOT NULL"));
+        Assert.Equal("0", await RunSqlAsync("SELECT count(*) FROM grants WHERE reason IS NOT NULL"));
         await RunSqlAsync("DROP INDEX approval_requests_action");
     }
 
