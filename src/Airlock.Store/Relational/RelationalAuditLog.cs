@@ -50,6 +50,14 @@ internal sealed class RelationalAuditLog : IAuditLog, IAsyncDisposable
             await DropWriterAsync().ConfigureAwait(false);
             throw _dialect.Translate(ex)!;
         }
+        catch
+        {
+            // Cancelled mid-append (Npgsql breaks the connection when a cancelled command does not stop in time), or
+            // failed in a way the dialect does not name: kept, a broken writer would fail every later append with
+            // "Connection is not open", which the dialect does not translate, so the trail never recovered.
+            await DropWriterAsync().ConfigureAwait(false);
+            throw;
+        }
         finally
         {
             _writerGate.Release();
