@@ -70,7 +70,9 @@ public sealed class AuditTrail : IAsyncDisposable
         {
             while (!pending.Done)
             {
-                await WriteNextBatchAsync(forceCheckpoint: false, cancellationToken);
+                // Not the caller's token: the batch carries other callers' events too, and one session ending
+                // (a kill, a login timeout) must not cancel their writes. The store's own timeouts bound it.
+                await WriteNextBatchAsync(forceCheckpoint: false, CancellationToken.None);
             }
         }
         finally

@@ -63,6 +63,25 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task An_append_cancelled_mid_write_records_nothing_and_the_next_append_works()
+    {
+        await using var store = await OpenStoreAsync();
+        await store.Audit.AppendAsync(ChainSealer.Of(2));
+        using var cancel = new CancellationTokenSource();
+        var cancelled = new ChainSealer([.. FilterTrail[..3]]) { OnSeal = cancel.Cancel };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.Audit.AppendAsync(cancelled, cancel.Token).AsTask());
+        Assert.Equal(0, cancelled.CommittedCalls);
+        Assert.Equal(2, (await store.Audit.ReadHeadAsync()).Seq);
+
+        // The writer is usable again (a broken connection kept after a cancel once failed every later append).
+        await store.Audit.AppendAsync(ChainSealer.Of(1));
+        var head = await store.Audit.ReadHeadAsync();
+        Assert.Equal(3, head.Seq);
+        AuditChain.AssertGapless(await ReadAllAsync(store), head);
+    }
+
+    [Fact]
     public async Task Batches_are_numbered_and_chained_from_the_head_read_in_their_transaction()
     {
         await using var store = await OpenStoreAsync();

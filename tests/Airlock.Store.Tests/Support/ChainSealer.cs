@@ -27,6 +27,9 @@ public sealed class ChainSealer : IAuditBatchSealer
     /// <summary>When set, overrides the checkpoint id (by default the head's checkpoint id + 1).</summary>
     public long? CheckpointId { get; init; }
 
+    /// <summary>When set, <see cref="Seal"/> calls it after adding its rows (a test cancels the append there, mid-write).</summary>
+    public Action? OnSeal { get; init; }
+
     /// <summary>When set, <see cref="Seal"/> adds its rows and then throws this.</summary>
     public Exception? Failure { get; init; }
 
@@ -75,6 +78,7 @@ public sealed class ChainSealer : IAuditBatchSealer
         }
 
         Rows = sealedRows;
+        OnSeal?.Invoke();
         if (Failure is not null)
         {
             throw Failure;
