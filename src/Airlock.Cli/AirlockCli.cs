@@ -35,6 +35,7 @@ internal static class AirlockCli
         root.Add(ReviewsCommands.Build(context));
         root.Add(AccessCommands.Request(context));
         root.Add(AccessCommands.Grants(context));
+        root.Add(TokensCommands.Build(context));
         root.Add(AuditCommands.Build(context));
         return root;
     }

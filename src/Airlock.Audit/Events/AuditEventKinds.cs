@@ -33,6 +33,8 @@ public static class AuditEventKinds
     public const string BreakGlass = "approval.break_glass";
     public const string GrantCreated = "grant.created";
     public const string GrantRevoked = "grant.revoked";
+    public const string TokenCreated = "token.created";
+    public const string TokenRevoked = "token.revoked";
     public const string PolicyLoaded = "policy.loaded";
     public const string PolicyRejected = "policy.rejected";
     public const string AuthFailed = "auth.failed";

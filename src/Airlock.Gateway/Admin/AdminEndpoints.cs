@@ -44,6 +44,7 @@ internal static class AdminEndpoints
         v1.MapPolicyApi(host);
         routes.MapReviewsApi(host);
         routes.MapAccessApi(host);
+        routes.MapTokensApi(host);
     }
 
     /// <summary>
@@ -107,6 +108,44 @@ internal static class AdminEndpoints
         });
     }
 
+    /// <summary>
+    /// <c>/v1/tokens</c>: a user's own API tokens (make, list, revoke), with their own credentials. The
+    /// secret is in the answer to the POST and nowhere else, ever.
+    /// </summary>
+    private static void MapTokensApi(this IEndpointRouteBuilder routes, GatewayHost host)
+    {
+        var tokens = routes.MapGroup("/v1/tokens").AddEndpointFilter(UserFilter(host));
+        tokens.MapPost("/", async (TokenBody body, HttpContext http, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                var (token, secret) = await host.Tokens.CreateAsync(
+                    (GatewayUser)http.Items[UserItem]!, body.Name ?? string.Empty, body.Resources ?? [], body.SqlKinds ?? [], TimeSpan.FromSeconds(body.ExpiresInSeconds ?? 0), cancellationToken);
+                return Results.Json(new { Token = secret, Details = TokenJson(token) }, AdminApi.Json);
+            }
+            catch (ApprovalException ex)
+            {
+                return ApprovalError(ex);
+            }
+        });
+        tokens.MapGet("/", async (HttpContext http, CancellationToken cancellationToken) =>
+            Results.Json((await host.Tokens.ListAsync(((GatewayUser)http.Items[UserItem]!).Name, cancellationToken)).Select(TokenJson), AdminApi.Json));
+        tokens.MapPost("/{id}/revoke", async (string id, HttpContext http, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                return Results.Json(TokenJson(await host.Tokens.RevokeAsync((GatewayUser)http.Items[UserItem]!, id, cancellationToken)), AdminApi.Json);
+            }
+            catch (ApprovalException ex)
+            {
+                return ApprovalError(ex);
+            }
+        });
+    }
+
+    /// <summary>A token as listed: never its secret, nor its hash.</summary>
+    private static object TokenJson(ApiTokenRecord t) => new { t.Id, t.Name, t.User, t.Scopes, t.CreatedAt, t.ExpiresAt, t.RevokedAt };
+
     private const string UserItem = "airlock.user";
 
     /// <summary>Authenticates the person (Basic user:token with their own Airlock token) and keeps them for the handler.</summary>
@@ -136,7 +175,7 @@ internal static class AdminEndpoints
         {
             ApprovalErrors.NotFound => StatusCodes.Status404NotFound,
             ApprovalErrors.SelfApproval or ApprovalErrors.NotAnApprover => StatusCodes.Status403Forbidden,
-            ApprovalErrors.ReasonRequired or ApprovalErrors.InvalidAccessRequest => StatusCodes.Status400BadRequest,
+            ApprovalErrors.ReasonRequired or ApprovalErrors.InvalidAccessRequest or ApprovalErrors.InvalidToken => StatusCodes.Status400BadRequest,
             _ => StatusCodes.Status409Conflict,
         };
         return Results.Json(new { Error = ex.Message, ErrorId = ex.ErrorId }, AdminApi.Json, statusCode: status);
@@ -186,6 +225,9 @@ internal static class AdminEndpoints
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         return colon > 0 ? (text[..colon], text[(colon + 1)..]) : null;
     }
+
+    /// <summary>A new API token: its name, the resources and statement kinds it covers, and how long it lives.</summary>
+    private sealed record TokenBody(string? Name, string[]? Resources, string[]? SqlKinds, long? ExpiresInSeconds);
 
     /// <summary>An access request: the grant, where, for how long, and why.</summary>
     private sealed record AccessRequestBody(string? Resource, string? Grant, long? DurationSeconds, string? Reason, bool? BreakGlass);

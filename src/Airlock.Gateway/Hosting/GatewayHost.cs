@@ -46,6 +46,9 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>Checks a user's own token (psql's password; the reviews API's Basic credentials).</summary>
     public IGatewayAuthenticator Users { get; private set; } = null!;
 
+    /// <summary>API tokens for automation (scoped, expiring, revocable).</summary>
+    public ApiTokens Tokens { get; private set; } = null!;
+
     /// <summary>Approval requests for actions policy holds for review.</summary>
     public ActionApprovals Approvals { get; private set; } = null!;
 
@@ -123,6 +126,8 @@ public sealed class GatewayHost : IAsyncDisposable
             _stopOrder.Add(notifier);
         }
 
+        Tokens = new ApiTokens(Store, Audit, time) { Revoked = Sessions.EndTokenSessionsAsync };
+        Sessions.TokenStillValid = Tokens.StillValidAsync;
         _masking = new MaskingCache(() => Policy.Current);
         var users = StaticTokenAuthenticator.FromConfig(Config, secrets);
         var services = new PgGatewayServices
@@ -132,7 +137,8 @@ public sealed class GatewayHost : IAsyncDisposable
             Gate = new StatementGate(() => Policy.Current, time),
             Sessions = Sessions,
             Audit = Audit,
-            Authenticator = Users = new StaticUsers(users),
+            // psql logs in with a user's own token or with an API token; the admin API takes only the former.
+            Authenticator = new UserOrApiToken(Users = new StaticUsers(users), Tokens),
             Approvals = Approvals = new ActionApprovals(Store, Audit, () => Policy.Current, _masking.Current, time)
             {
                 Notifier = notifier,
@@ -194,6 +200,12 @@ public sealed class GatewayHost : IAsyncDisposable
     }
 
     /// <summary>Static users from the config: the token's hash decides who you are.</summary>
+    private sealed class UserOrApiToken(IGatewayAuthenticator users, ApiTokens tokens) : IGatewayAuthenticator
+    {
+        public async ValueTask<GatewayUser?> AuthenticateAsync(string user, string secret, CancellationToken cancellationToken) =>
+            await users.AuthenticateAsync(user, secret, cancellationToken) ?? await tokens.AuthenticateAsync(user, secret, cancellationToken);
+    }
+
     private sealed class StaticUsers(StaticTokenAuthenticator users) : IGatewayAuthenticator
     {
         public ValueTask<GatewayUser?> AuthenticateAsync(string user, string secret, CancellationToken cancellationToken) =>

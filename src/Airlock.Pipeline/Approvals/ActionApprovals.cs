@@ -663,4 +663,5 @@ public static class ApprovalErrors
     public const string ReasonRequired = "AL1006";
     public const string RuleGone = "AL1007";
     public const string InvalidAccessRequest = "AL1008";
+    public const string InvalidToken = "AL1009";
 }

@@ -1,4 +1,19 @@
 namespace Airlock.Pipeline;
 
 /// <summary>Who a client proved to be. Groups beyond the policy's own membership come from the identity provider.</summary>
-public sealed record GatewayUser(string Name, IReadOnlyList<string> IdpGroups, bool Mfa);
+public sealed record GatewayUser(string Name, IReadOnlyList<string> IdpGroups, bool Mfa)
+{
+    /// <summary>For a login with an API token: which token, and the resources and statement kinds it is limited to. Null: the user's own login, limited by policy only.</summary>
+    public TokenScope? Token { get; init; }
+}
+
+/// <summary>
+/// What an API token may do, on top of what policy allows its user: only these resources, and only these
+/// kinds of statement (read, write, …). Empty lists mean no limit of that sort.
+/// </summary>
+public sealed record TokenScope(string TokenId, IReadOnlyList<string> Resources, IReadOnlyList<string> SqlKinds)
+{
+    public bool AllowsResource(string resource) => Resources.Count == 0 || Resources.Contains(resource, StringComparer.Ordinal);
+
+    public bool AllowsSql(string kind) => SqlKinds.Count == 0 || SqlKinds.Contains(kind, StringComparer.Ordinal);
+}

@@ -139,6 +139,20 @@ public sealed class SessionRegistry : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether an API token is still in force (user, token id): sessions logged in with one end when it is not.</summary>
+    public Func<string, string, CancellationToken, ValueTask<bool>>? TokenStillValid { get; set; }
+
+    /// <summary>Ends this instance's sessions that logged in with a token (revoked now); other instances see it within a check.</summary>
+    public ValueTask EndTokenSessionsAsync(string tokenId, CancellationToken cancellationToken)
+    {
+        foreach (var session in _sessions.Values.Where(s => s.User.Token?.TokenId == tokenId))
+        {
+            session.End(SessionEnd.Killed($"the revocation of API token {tokenId}"));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>
     /// Reads again the grants of the open sessions (of one user, or all): a grant approved since a session
     /// started applies to its next statement, and a session that held a grant which is now revoked ends.
@@ -181,6 +195,16 @@ public sealed class SessionRegistry : IAsyncDisposable
         try
         {
             await RefreshGrantsAsync(user: null, cancellationToken);
+            if (TokenStillValid is { } valid)
+            {
+                foreach (var session in _sessions.Values.Where(s => s.User.Token is not null))
+                {
+                    if (!await valid(session.User.Name, session.User.Token!.TokenId, cancellationToken))
+                    {
+                        session.End(SessionEnd.Killed($"the revocation or expiry of API token {session.User.Token.TokenId}"));
+                    }
+                }
+            }
         }
         catch (StoreException)
         {

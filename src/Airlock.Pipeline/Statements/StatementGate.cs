@@ -16,6 +16,9 @@ public sealed class StatementGate(Func<PolicySnapshot> policy, TimeProvider time
     /// <summary>Refusals that are not policy's own, with stable ids shown to the client and recorded.</summary>
     public const string ReadOnlySessionRule = "airlock:read-only-session";
 
+    /// <summary>A statement of a kind the session's API token does not cover.</summary>
+    public const string TokenScopeRule = "airlock:token-scope";
+
     public StatementVerdict Decide(GatewaySession session, string sql)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -37,6 +40,24 @@ public sealed class StatementGate(Func<PolicySnapshot> policy, TimeProvider time
                 AuditText = auditText,
                 PolicyRevision = snapshot.Revision.ToString(),
             };
+        }
+
+        // An API token narrows what policy allows its user: a kind outside its scope is denied, whatever policy says.
+        if (session.User.Token is { } token)
+        {
+            IEnumerable<StatementKind> kinds = analysis.Statements.Count == 0 || analysis.Error is not null ? [analysis.Kind] : analysis.Statements.Select(s => s.Kind);
+            if (kinds.Select(k => k.ToString().ToLowerInvariant()).FirstOrDefault(k => !token.AllowsSql(k)) is { } outside)
+            {
+                return new StatementVerdict
+                {
+                    Effect = RuleEffect.Deny,
+                    RuleId = TokenScopeRule,
+                    RuleMessage = $"API token {token.TokenId} covers {string.Join(", ", token.SqlKinds)} statements, not {outside}.",
+                    Analysis = analysis,
+                    AuditText = auditText,
+                    PolicyRevision = snapshot.Revision.ToString(),
+                };
+            }
         }
 
         // Decide each statement; keep the strongest outcome.

@@ -205,6 +205,13 @@ internal sealed partial class PgClientConnection
             return false;
         }
 
+        if (authenticated.Token is { } token && !token.AllowsResource(database))
+        {
+            await AuditAuthFailureAsync(user, database, $"API token {token.TokenId} does not cover this resource");
+            await TrySendFatalAsync(new PgError("28000", $"AL0915: API token {token.TokenId} is not for resource \"{database}\" (it covers {string.Join(", ", token.Resources)})", Hint: "Make a token for this resource: airlock tokens create --resource " + database, Severity: "FATAL"));
+            return false;
+        }
+
         var target = _services.ResolveUpstream(database);
         if (target is null)
         {

@@ -130,6 +130,46 @@ public sealed partial class ReviewsCommandTests(ReviewsDemoFixture fixture) : IC
     }
 
     [Fact]
+    public async Task An_api_token_logs_in_within_its_scope_is_shown_once_and_revocation_is_immediate()
+    {
+        var create = Cli("alice", "tokens", "create", "--name", "nightly-checks", "--resource", "demo", "--sql", "read", "--expires", "7d");
+        Assert.True(create.ExitCode == AirlockCli.Ok, create.Error);
+        var secret = create.Out.Trim();
+        Assert.StartsWith("alk_", secret, StringComparison.Ordinal);
+        Assert.Contains("shown once", create.Error, StringComparison.Ordinal);
+
+        // psql logs in with it as alice; reads run, a write is outside the token's scope (denied, not held).
+        var read = await PsqlWithAsync("alice", secret, "SELECT count(*) FROM orders WHERE id = 5");
+        Assert.True(read.ExitCode == 0, read.StandardError);
+        var write = await PsqlWithAsync("alice", secret, "DELETE FROM orders WHERE id = 5");
+        Assert.Contains("airlock:token-scope", write.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("approval required", write.StandardError, StringComparison.Ordinal);
+
+        // Not another user's, not another resource's; a token cannot make tokens.
+        Assert.Contains("password authentication failed", (await PsqlWithAsync("bob", secret, "SELECT 1")).StandardError, StringComparison.Ordinal);
+        var other = Cli("alice", "tokens", "create", "--name", "staging-only", "--resource", "orders-staging");
+        var staging = await PsqlWithAsync("alice", other.Out.Trim(), "SELECT 1");
+        Assert.Contains("AL0915", staging.StandardError, StringComparison.Ordinal);
+
+        // Listed without its secret; stored only as a hash.
+        var list = Cli("alice", "tokens", "list");
+        Assert.Contains("nightly-checks", list.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, list.Out, StringComparison.Ordinal);
+        var stored = string.Concat(Directory.EnumerateFiles(Demo.Directory, "airlock.db*").Select(f => System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(f))));
+        Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
+
+        // Revoked: an open session ends at once, and the token logs in no more.
+        await using var open = new NpgsqlConnection($"Host=127.0.0.1;Port={Demo.GatewayPort};Username=alice;Password={secret};Database=demo;SSL Mode=Disable;Pooling=false;Timeout=15");
+        await open.OpenAsync();
+        var id = TokenId().Match(list.Out).Value;
+        Assert.True(Cli("alice", "tokens", "revoke", id).ExitCode == AirlockCli.Ok);
+        await using var after = new NpgsqlCommand("SELECT 1", open);
+        var ended = await Assert.ThrowsAnyAsync<Exception>(() => after.ExecuteScalarAsync());
+        Assert.Contains("57P01", (ended as PostgresException ?? ended.InnerException as PostgresException)?.SqlState ?? ended.ToString(), StringComparison.Ordinal);
+        Assert.Contains("password authentication failed", (await PsqlWithAsync("alice", secret, "SELECT 1")).StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Deny_needs_a_reason_and_reviews_need_your_own_credentials()
     {
         var noReason = CliRunner.Run("reviews", "deny", "apr_00");
@@ -161,6 +201,12 @@ public sealed partial class ReviewsCommandTests(ReviewsDemoFixture fixture) : IC
         return (long)(await count.ExecuteScalarAsync())!;
     }
 
+    private Task<ProcessResult> PsqlWithAsync(string user, string password, string sql) =>
+        ProcessRunner.RunAsync(
+            Path.Combine(PostgresCluster.DefaultBinDirectory, "psql"),
+            ["-X", "-At", "-h", "127.0.0.1", "-p", Demo.GatewayPort.ToString(CultureInfo.InvariantCulture), "-U", user, "-d", "demo", "-c", sql],
+            new Dictionary<string, string> { ["PGPASSWORD"] = password, ["PGSSLMODE"] = "disable" });
+
     /// <summary>psql with one -c per statement: each is its own simple Query, in one session.</summary>
     private Task<ProcessResult> PsqlAsync(string user, params string[] statements) =>
         ProcessRunner.RunAsync(
@@ -170,6 +216,9 @@ public sealed partial class ReviewsCommandTests(ReviewsDemoFixture fixture) : IC
 
     [GeneratedRegex("apr_[0-9a-f]{20}")]
     private static partial Regex RequestId();
+
+    [GeneratedRegex("tok_[0-9a-f]{20}")]
+    private static partial Regex TokenId();
 
     [GeneratedRegex("grt_[0-9a-f]{20}")]
     private static partial Regex GrantId();

@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using Airlock.Audit;
+using Airlock.Sql;
+using Airlock.Store;
+
+namespace Airlock.Pipeline;
+
+/// <summary>
+/// API tokens for automation: a user makes one for themselves, limited to some resources and statement
+/// kinds, with an expiry. The secret is shown once, at creation; the store keeps only its SHA-256. A token
+/// logs in as its user (psql: user name and token as password), never with more than policy gives that
+/// user, and revocation takes effect at once: its open sessions end.
+/// </summary>
+public sealed class ApiTokens(IAirlockStore store, AuditTrail audit, TimeProvider time)
+{
+    /// <summary>The longest a token may live.</summary>
+    public static TimeSpan MaxLifetime { get; } = TimeSpan.FromDays(90);
+
+    private static readonly string[] Kinds = [.. Enum.GetValues<StatementKind>().Select(k => k.ToString().ToLowerInvariant())];
+
+    /// <summary>Called with a token id when it is revoked, so open sessions using it end at once.</summary>
+    public Func<string, CancellationToken, ValueTask>? Revoked { get; init; }
+
+    /// <summary>Makes a token for <paramref name="owner"/>; returns its record and its secret, which is never shown again.</summary>
+    public async ValueTask<(ApiTokenRecord Token, string Secret)> CreateAsync(GatewayUser owner, string name, IReadOnlyList<string> resources, IReadOnlyList<string> sqlKinds, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        ArgumentNullException.ThrowIfNull(resources);
+        ArgumentNullException.ThrowIfNull(sqlKinds);
+        if (owner.Token is not null)
+        {
+            throw new ApprovalException(ApprovalErrors.InvalidToken, "an API token cannot make tokens: log in as yourself");
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+        {
+            throw new ApprovalException(ApprovalErrors.InvalidToken, "a token needs a name (at most 100 characters) that says what it is for");
+        }
+
+        if (lifetime <= TimeSpan.Zero || lifetime > MaxLifetime)
+        {
+            throw new ApprovalException(ApprovalErrors.InvalidToken, $"a token lives at most {MaxLifetime.TotalDays} days (asked for {lifetime})");
+        }
+
+        if (resources.Count == 0)
+        {
+            throw new ApprovalException(ApprovalErrors.InvalidToken, "a token needs at least one resource it is for");
+        }
+
+        if (sqlKinds.FirstOrDefault(k => !Kinds.Contains(k, StringComparer.Ordinal)) is { } unknown)
+        {
+            throw new ApprovalException(ApprovalErrors.InvalidToken, $"'{unknown}' is not a statement kind ({string.Join(", ", Kinds)})");
+        }
+
+        var now = time.GetUtcNow();
+        var secret = ApiTokenHash.NewToken();
+        var record = new ApiTokenRecord
+        {
+            Id = "tok_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)),
+            Name = name,
+            User = owner.Name,
+            Hash = ApiTokenHash.Of(secret),
+            Scopes = [.. resources.Select(r => "resource:" + r), .. sqlKinds.Select(k => "sql:" + k)],
+            CreatedAt = now,
+            ExpiresAt = now + lifetime,
+        };
+        await RecordAsync(AuditEventKinds.TokenCreated, record, owner.Name, cancellationToken);
+        await store.ApiTokens.CreateAsync(record, cancellationToken);
+        return (record, secret);
+    }
+
+    /// <summary>
+    /// The user a token logs in as, with its scope; null when the secret is no token of this user's, or the
+    /// token is revoked or expired. The caller audits a failed login as it does for any wrong password.
+    /// </summary>
+    public async ValueTask<GatewayUser?> AuthenticateAsync(string user, string secret, CancellationToken cancellationToken)
+    {
+        if (!secret.StartsWith("alk_", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var token = await store.ApiTokens.FindByHashAsync(ApiTokenHash.Of(secret), cancellationToken);
+        if (token is null || token.User != user || !InForce(token, time.GetUtcNow()))
+        {
+            return null;
+        }
+
+        return new GatewayUser(token.User, [], Mfa: false) { Token = ScopeOf(token) };
+    }
+
+    /// <summary>Whether the token behind a session is still good (not revoked, not expired): sessions are checked every second.</summary>
+    public async ValueTask<bool> StillValidAsync(string user, string tokenId, CancellationToken cancellationToken) =>
+        (await store.ApiTokens.ListAsync(user, cancellationToken)).FirstOrDefault(t => t.Id == tokenId) is { } token && InForce(token, time.GetUtcNow());
+
+    public ValueTask<IReadOnlyList<ApiTokenRecord>> ListAsync(string user, CancellationToken cancellationToken) => store.ApiTokens.ListAsync(user, cancellationToken);
+
+    /// <summary>Revokes one of the user's own tokens; its open sessions end.</summary>
+    public async ValueTask<ApiTokenRecord> RevokeAsync(GatewayUser user, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var token = (await store.ApiTokens.ListAsync(user.Name, cancellationToken)).FirstOrDefault(t => t.Id == id)
+            ?? throw new ApprovalException(ApprovalErrors.NotFound, $"{user.Name} has no token {id}");
+        var now = time.GetUtcNow();
+        if (!await store.ApiTokens.RevokeAsync(id, now, cancellationToken))
+        {
+            throw new ApprovalException(ApprovalErrors.NotPending, $"token {id} is already revoked");
+        }
+
+        var revoked = token with { RevokedAt = now };
+        await RecordAsync(AuditEventKinds.TokenRevoked, revoked, user.Name, cancellationToken);
+        if (Revoked is { } ended)
+        {
+            await ended(id, cancellationToken);
+        }
+
+        return revoked;
+    }
+
+    public static TokenScope ScopeOf(ApiTokenRecord token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return new TokenScope(
+            token.Id,
+            [.. token.Scopes.Where(s => s.StartsWith("resource:", StringComparison.Ordinal)).Select(s => s["resource:".Length..])],
+            [.. token.Scopes.Where(s => s.StartsWith("sql:", StringComparison.Ordinal)).Select(s => s["sql:".Length..])]);
+    }
+
+    private static bool InForce(ApiTokenRecord token, DateTimeOffset now) => token.RevokedAt is null && (token.ExpiresAt is not { } expires || now < expires);
+
+    private async ValueTask RecordAsync(string kind, ApiTokenRecord token, string by, CancellationToken cancellationToken) =>
+        await audit.AppendAsync(
+            new AuditEvent
+            {
+                Kind = kind,
+                User = by,
+                ActionType = "token",
+                Text = $"API token {token.Name} ({string.Join(' ', token.Scopes)}) until {token.ExpiresAt:u}",
+                Detail = new Dictionary<string, string>(StringComparer.Ordinal) { ["token_id"] = token.Id },
+            },
+            cancellationToken);
+}
