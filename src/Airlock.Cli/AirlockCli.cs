@@ -36,6 +36,7 @@ internal static class AirlockCli
         root.Add(AccessCommands.Request(context));
         root.Add(AccessCommands.Grants(context));
         root.Add(TokensCommands.Build(context));
+        root.Add(MfaCommand.Build(context));
         root.Add(AuditCommands.Build(context));
         return root;
     }

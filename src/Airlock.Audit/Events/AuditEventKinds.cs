@@ -38,5 +38,8 @@ public static class AuditEventKinds
     public const string PolicyLoaded = "policy.loaded";
     public const string PolicyRejected = "policy.rejected";
     public const string AuthFailed = "auth.failed";
+
+    /// <summary>A user proved a fresh TOTP code (MFA step-up).</summary>
+    public const string MfaVerified = "auth.mfa";
     public const string Admin = "admin.action";
 }

@@ -45,6 +45,18 @@ internal static class AdminEndpoints
         routes.MapReviewsApi(host);
         routes.MapAccessApi(host);
         routes.MapTokensApi(host);
+        routes.MapGroup("/v1/mfa").AddEndpointFilter(UserFilter(host)).MapPost("/", async (MfaBody body, HttpContext http, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                var at = await host.StepUp.VerifyAsync((GatewayUser)http.Items[UserItem]!, body.Code ?? string.Empty, cancellationToken);
+                return Results.Json(new { VerifiedAt = at, ValidUntil = at + MfaStepUp.Freshness }, AdminApi.Json);
+            }
+            catch (ApprovalException ex)
+            {
+                return ApprovalError(ex);
+            }
+        });
     }
 
     /// <summary>
@@ -174,7 +186,7 @@ internal static class AdminEndpoints
         var status = ex.ErrorId switch
         {
             ApprovalErrors.NotFound => StatusCodes.Status404NotFound,
-            ApprovalErrors.SelfApproval or ApprovalErrors.NotAnApprover => StatusCodes.Status403Forbidden,
+            ApprovalErrors.SelfApproval or ApprovalErrors.NotAnApprover or ApprovalErrors.MfaFailed => StatusCodes.Status403Forbidden,
             ApprovalErrors.ReasonRequired or ApprovalErrors.InvalidAccessRequest or ApprovalErrors.InvalidToken => StatusCodes.Status400BadRequest,
             _ => StatusCodes.Status409Conflict,
         };
@@ -225,6 +237,9 @@ internal static class AdminEndpoints
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         return colon > 0 ? (text[..colon], text[(colon + 1)..]) : null;
     }
+
+    /// <summary>A TOTP code for MFA step-up.</summary>
+    private sealed record MfaBody(string? Code);
 
     /// <summary>A new API token: its name, the resources and statement kinds it covers, and how long it lives.</summary>
     private sealed record TokenBody(string? Name, string[]? Resources, string[]? SqlKinds, long? ExpiresInSeconds);

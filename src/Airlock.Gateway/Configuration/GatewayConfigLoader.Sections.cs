@@ -221,7 +221,8 @@ public static partial class GatewayConfigLoader
 
             if (ReadToken(value, what, reader, allowName: false, out _) is { } token)
             {
-                users.Add(new StaticUserConfig { Name = name, Token = token, Location = reader.At(keyNode) });
+                var totp = value is YamlMappingNode m && ConfigReader.Get(m, "totp") is { } t ? reader.Secret(t, $"{what}: totp") : null;
+                users.Add(new StaticUserConfig { Name = name, Token = token, Totp = totp, Location = reader.At(keyNode) });
             }
         }
 
@@ -307,7 +308,7 @@ public static partial class GatewayConfigLoader
         }
         else
         {
-            reader.CheckKeys(mapping, what, "token_sha256", "token");
+            reader.CheckKeys(mapping, what, "token_sha256", "token", "totp");
         }
 
         var hashNode = ConfigReader.Get(mapping, "token_sha256");

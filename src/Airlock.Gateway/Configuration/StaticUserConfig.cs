@@ -9,6 +9,9 @@ public sealed record StaticUserConfig
 
     public required TokenCredential Token { get; init; }
 
+    /// <summary>The user's TOTP secret (base32, as authenticator apps take it), for MFA step-up; null: none.</summary>
+    public ConfiguredSecret? Totp { get; init; }
+
     public SourceLocation Location { get; init; }
 }
 

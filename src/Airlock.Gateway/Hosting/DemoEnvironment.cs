@@ -39,6 +39,9 @@ public sealed class DemoEnvironment : IAsyncDisposable
     /// <summary>Demo users and their tokens (shown to the person running the demo; the config keeps only hashes).</summary>
     public IReadOnlyDictionary<string, string> Tokens { get; }
 
+    /// <summary>bob's TOTP secret (base32): prod reads need MFA for approvers, and the demo shows the step-up.</summary>
+    public string BobTotpSecret { get; private init; } = string.Empty;
+
     public string AdminToken { get; }
 
     public string DemoJsonPath => Path.Combine(Directory, "demo.json");
@@ -71,6 +74,8 @@ public sealed class DemoEnvironment : IAsyncDisposable
                 ["bob"] = NewToken(),
             };
             var adminToken = NewToken();
+            var bobTotp = Airlock.Pipeline.Totp.ToBase32(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20));
+            WritePrivate(Path.Combine(secrets, "bob-totp"), bobTotp);
             var configPath = Path.Combine(directory, "airlock.yaml");
             await File.WriteAllTextAsync(configPath, ConfigYaml(database, tokens, adminToken, gatewayPort, httpPort, Path.GetFullPath(policyDirectory)), cancellationToken);
 
@@ -82,7 +87,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
 
             progress?.Report("Starting the gateway with the sample policy and an SQLite store…");
             var gateway = await GatewayHost.StartAsync(config, cancellationToken: cancellationToken);
-            var demo = new DemoEnvironment(directory, database, gateway, tokens, adminToken);
+            var demo = new DemoEnvironment(directory, database, gateway, tokens, adminToken) { BobTotpSecret = bobTotp };
             await demo.WriteDemoJsonAsync(cancellationToken);
             return demo;
         }
@@ -114,6 +119,10 @@ public sealed class DemoEnvironment : IAsyncDisposable
         text.AppendLine("Approve alice's held DELETE as bob (its id is in her error), then she runs it again, once:");
         text.AppendLine(CultureInfo.InvariantCulture, $"  AIRLOCK_USER=bob AIRLOCK_TOKEN={Tokens["bob"]} ./airlock reviews approve <id> --gateway http://127.0.0.1:{HttpPort}");
         text.AppendLine();
+        text.AppendLine("bob reads production only after an MFA step-up. Add this key to an authenticator app (or use oathtool):");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  otpauth://totp/Airlock:bob?secret={BobTotpSecret}&issuer=Airlock");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  AIRLOCK_USER=bob AIRLOCK_TOKEN={Tokens["bob"]} ./airlock mfa --code <6 digits> --gateway http://127.0.0.1:{HttpPort}");
+        text.AppendLine();
         text.AppendLine("Then look at the record:");
         text.AppendLine(CultureInfo.InvariantCulture, $"  ./airlock audit tail --store sqlite:{Path.Combine(Directory, "airlock.db")} -n 20");
         text.AppendLine(CultureInfo.InvariantCulture, $"  ./airlock audit verify --store sqlite:{Path.Combine(Directory, "airlock.db")} --public-key {Path.Combine(Directory, "audit-public-key.pem")}");
@@ -137,7 +146,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
             gateway_port = GatewayPort,
             http_port = HttpPort,
             database = "demo",
-            users = Tokens.ToDictionary(t => t.Key, t => new { token = t.Value }, StringComparer.Ordinal),
+            users = Tokens.ToDictionary(t => t.Key, t => new { token = t.Value, totp_secret = t.Key == "bob" ? BobTotpSecret : null }, StringComparer.Ordinal),
             admin_token = AdminToken,
             upstream = new { host = Database.Host, port = Database.Port, user = Database.User, password = Database.Password, database = Database.Database },
             store = Path.Combine(Directory, "airlock.db"),
@@ -166,7 +175,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
           key: file:./secrets/tls-key.pem
           require: false
         users:
-        {string.Join("\n", tokens.Select(t => $"  {t.Key}:\n    token_sha256: {Sha256(t.Value)}"))}
+        {string.Join("\n", tokens.Select(t => $"  {t.Key}:\n    token_sha256: {Sha256(t.Value)}" + (t.Key == "bob" ? "\n    totp: file:./secrets/bob-totp" : string.Empty)))}
         admin:
           tokens:
             - name: demo-admin

@@ -46,6 +46,9 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>Checks a user's own token (psql's password; the reviews API's Basic credentials).</summary>
     public IGatewayAuthenticator Users { get; private set; } = null!;
 
+    /// <summary>MFA step-up with TOTP, for users whose config entry has a <c>totp</c> secret.</summary>
+    public MfaStepUp StepUp { get; private set; } = null!;
+
     /// <summary>API tokens for automation (scoped, expiring, revocable).</summary>
     public ApiTokens Tokens { get; private set; } = null!;
 
@@ -127,6 +130,11 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         Tokens = new ApiTokens(Store, Audit, time) { Revoked = Sessions.EndTokenSessionsAsync };
+        StepUp = new MfaStepUp(
+            Config.Users.Where(u => u.Totp is not null).ToDictionary(u => u.Name, u => Totp.FromBase32(secrets.Resolve(u.Totp!.Reference).Trim()), StringComparer.Ordinal),
+            Audit,
+            time);
+        Sessions.MfaFreshSince = StepUp.FreshSince;
         Sessions.TokenStillValid = Tokens.StillValidAsync;
         _masking = new MaskingCache(() => Policy.Current);
         var users = StaticTokenAuthenticator.FromConfig(Config, secrets);

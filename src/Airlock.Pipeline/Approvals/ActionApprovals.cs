@@ -664,4 +664,5 @@ public static class ApprovalErrors
     public const string RuleGone = "AL1007";
     public const string InvalidAccessRequest = "AL1008";
     public const string InvalidToken = "AL1009";
+    public const string MfaFailed = "AL1010";
 }

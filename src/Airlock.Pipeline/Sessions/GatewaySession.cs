@@ -11,7 +11,7 @@ public sealed class GatewaySession : IDisposable
 {
     private readonly CancellationTokenSource _ended = new();
     private readonly TimeProvider _time;
-    private (PolicySnapshot Snapshot, string GrantKey, ResolvedPrincipal Principal)? _principal;
+    private (PolicySnapshot Snapshot, string GrantKey, bool Mfa, ResolvedPrincipal Principal)? _principal;
     private IReadOnlyList<GrantRecord> _grants = [];
     private long _lastActivityTicks;
 
@@ -52,6 +52,12 @@ public sealed class GatewaySession : IDisposable
 
     public SessionEnd? EndReason { get; private set; }
 
+    /// <summary>When the user last stepped up with MFA (fresh or null): <c>mfa: required</c> holds for the session meanwhile.</summary>
+    public Func<DateTimeOffset?>? MfaStepUp { get; set; }
+
+    /// <summary>Whether MFA counts for this session now: from the login, or a fresh step-up.</summary>
+    public bool Mfa => User.Mfa || MfaStepUp?.Invoke() is not null;
+
     /// <summary>The just-in-time grants this session's user holds on its resource (active, expired or not yet started), as last read from the store.</summary>
     public IReadOnlyList<GrantRecord> Grants => Volatile.Read(ref _grants);
 
@@ -84,13 +90,14 @@ public sealed class GatewaySession : IDisposable
         ArgumentNullException.ThrowIfNull(snapshot);
         var active = ActiveGrants();
         var grantKey = active.Count == 0 ? string.Empty : string.Join(",", active.Select(g => g.Id));
-        if (_principal is { } cached && ReferenceEquals(cached.Snapshot, snapshot) && cached.GrantKey == grantKey)
+        var mfa = Mfa;
+        if (_principal is { } cached && ReferenceEquals(cached.Snapshot, snapshot) && cached.GrantKey == grantKey && cached.Mfa == mfa)
         {
             return cached.Principal;
         }
 
-        var principal = snapshot.ResolvePrincipal(new PrincipalInfo { User = User.Name, IdpGroups = User.IdpGroups, Mfa = User.Mfa, Grants = [.. active.Select(g => g.Grant).Distinct(StringComparer.Ordinal)] });
-        _principal = (snapshot, grantKey, principal);
+        var principal = snapshot.ResolvePrincipal(new PrincipalInfo { User = User.Name, IdpGroups = User.IdpGroups, Mfa = mfa, Grants = [.. active.Select(g => g.Grant).Distinct(StringComparer.Ordinal)] });
+        _principal = (snapshot, grantKey, mfa, principal);
         return principal;
     }
 

@@ -40,6 +40,11 @@ public sealed class SessionRegistry : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(user);
         var session = new GatewaySession(NewId(), user, resource, client, application, _time.GetUtcNow(), _time);
         session.SetGrants(await GrantsForAsync(user.Name, resource, cancellationToken));
+        if (MfaFreshSince is { } stepUp)
+        {
+            session.MfaStepUp = () => stepUp(user.Name);
+        }
+
         await _audit.AppendAsync(
             new AuditEvent
             {
@@ -138,6 +143,9 @@ public sealed class SessionRegistry : IAsyncDisposable
             // Disposal.
         }
     }
+
+    /// <summary>When a user last stepped up with MFA, if still fresh (<see cref="Airlock.Pipeline.MfaStepUp.FreshSince"/>).</summary>
+    public Func<string, DateTimeOffset?>? MfaFreshSince { get; set; }
 
     /// <summary>Whether an API token is still in force (user, token id): sessions logged in with one end when it is not.</summary>
     public Func<string, string, CancellationToken, ValueTask<bool>>? TokenStillValid { get; set; }

@@ -60,11 +60,32 @@ public sealed class StatementGate(Func<PolicySnapshot> policy, TimeProvider time
             }
         }
 
-        // Decide each statement; keep the strongest outcome.
-        PolicyDecision? strongest = null;
         IEnumerable<(StatementKind Kind, string[] Tables)> parts = analysis.Statements.Count == 0 || analysis.Error is not null
             ? [(analysis.Kind, analysis.AllTables)]
             : analysis.Statements.Select(s => (s.Kind, s.TablesRead.Concat(s.TablesWritten).Distinct(StringComparer.Ordinal).ToArray()));
+        var (chosen, maxRows) = DecideAll(snapshot, principal, session, parts, now);
+
+        // Refused without MFA: would a step-up change that? Then the client is told to step up (airlock mfa).
+        var needsMfa = chosen.Effect != RuleEffect.Allow && !principal.Mfa
+            && DecideAll(snapshot, snapshot.ResolvePrincipal(principal.Info with { Mfa = true }), session, parts, now).Decision.Effect == RuleEffect.Allow;
+        return new StatementVerdict
+        {
+            Effect = chosen.Effect,
+            RuleId = chosen.DecidingRuleId,
+            RuleMessage = chosen.DecidingRule?.Message,
+            Analysis = analysis,
+            AuditText = auditText,
+            MaxRows = chosen.Effect == RuleEffect.Allow ? maxRows : null,
+            PolicyRevision = chosen.Revision.ToString(),
+            Approval = chosen.DecidingRule?.Definition.Approval,
+            NeedsMfa = needsMfa,
+        };
+    }
+
+    /// <summary>Decides each statement of a text and keeps the strongest outcome, and the smallest max_rows.</summary>
+    private static (PolicyDecision Decision, long? MaxRows) DecideAll(PolicySnapshot snapshot, ResolvedPrincipal principal, GatewaySession session, IEnumerable<(StatementKind Kind, string[] Tables)> parts, DateTimeOffset now)
+    {
+        PolicyDecision? strongest = null;
         long? maxRows = null;
         foreach (var (kind, tables) in parts)
         {
@@ -80,18 +101,7 @@ public sealed class StatementGate(Func<PolicySnapshot> policy, TimeProvider time
             }
         }
 
-        var chosen = strongest!.Value;
-        return new StatementVerdict
-        {
-            Effect = chosen.Effect,
-            RuleId = chosen.DecidingRuleId,
-            RuleMessage = chosen.DecidingRule?.Message,
-            Analysis = analysis,
-            AuditText = auditText,
-            MaxRows = chosen.Effect == RuleEffect.Allow ? maxRows : null,
-            PolicyRevision = chosen.Revision.ToString(),
-            Approval = chosen.DecidingRule?.Definition.Approval,
-        };
+        return (strongest!.Value, maxRows);
     }
 
     /// <summary>

@@ -29,5 +29,8 @@ public sealed record StatementVerdict
     /// <summary>The approval this run uses up: a review verdict turned into an allow by <see cref="ActionApprovals"/>.</summary>
     public string? ApprovalId { get; init; }
 
+    /// <summary>Refused now, but allowed after an MFA step-up (<c>airlock mfa</c>): the client is told so.</summary>
+    public bool NeedsMfa { get; init; }
+
     public bool Allowed => Effect == RuleEffect.Allow;
 }

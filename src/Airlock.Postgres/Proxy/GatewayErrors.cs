@@ -30,6 +30,11 @@ internal static class GatewayErrors
         $"AL0902: approval required by policy rule {rule}" + (ruleMessage is null ? string.Empty : $": {ruleMessage}") + $" Request {held.RequestId} is waiting for an approver.",
         Hint: $"An approver runs: airlock reviews approve {held.RequestId}  (to see it: airlock reviews show {held.RequestId}). Then run exactly the same statement again: it runs once. The request expires at {held.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC.");
 
+    public static PgError MfaRequired(string rule) => new(
+        "42501",
+        $"AL0909: this statement needs an MFA step-up: policy allows it only with MFA (it is refused by {rule} without)",
+        Hint: "Run: airlock mfa --code <the 6 digits from your authenticator app>, then run the statement again (a step-up counts for 15 minutes, in this session too).");
+
     public static PgError ApprovalDenied(string requestId, string? by, string? reason) => new(
         "42501",
         $"AL0907: request {requestId} was denied by {by ?? "an approver"}" + (string.IsNullOrWhiteSpace(reason) ? string.Empty : $": {reason}"),

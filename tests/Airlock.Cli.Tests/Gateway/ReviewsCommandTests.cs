@@ -170,6 +170,33 @@ public sealed partial class ReviewsCommandTests(ReviewsDemoFixture fixture) : IC
     }
 
     [Fact]
+    public async Task Bob_steps_up_with_totp_and_then_reads_production()
+    {
+        // Approvers read production after MFA (prod-approver-reads: mfa: required): bob is told how to step up.
+        var before = await PsqlAsync("bob", "SELECT count(*) FROM orders WHERE id = 9");
+        Assert.Contains("AL0909", before.StandardError, StringComparison.Ordinal);
+        Assert.Contains("airlock mfa --code", before.StandardError, StringComparison.Ordinal);
+
+        var secret = Airlock.Pipeline.Totp.FromBase32(Demo.BobTotpSecret);
+        var now = DateTimeOffset.UtcNow;
+        var wrong = Cli("bob", "mfa", "--code", Airlock.Pipeline.Totp.Compute(secret, Airlock.Pipeline.Totp.StepAt(now) + 5));
+        Assert.Equal(AirlockCli.Failed, wrong.ExitCode);
+        Assert.Contains("wrong or too old", wrong.Error, StringComparison.Ordinal);
+
+        var code = Airlock.Pipeline.Totp.Compute(secret, Airlock.Pipeline.Totp.StepAt(now));
+        var stepUp = Cli("bob", "mfa", "--code", code);
+        Assert.True(stepUp.ExitCode == AirlockCli.Ok, stepUp.Error);
+        Assert.Contains("MFA verified", stepUp.Out, StringComparison.Ordinal);
+        Assert.Contains("used already", Cli("bob", "mfa", "--code", code).Error, StringComparison.Ordinal);
+
+        var after = await PsqlAsync("bob", "SELECT count(*) FROM orders WHERE id = 9");
+        Assert.True(after.ExitCode == 0, after.StandardError);
+
+        // alice has no TOTP set up.
+        Assert.Contains("no TOTP set up", Cli("alice", "mfa", "--code", "123456").Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Deny_needs_a_reason_and_reviews_need_your_own_credentials()
     {
         var noReason = CliRunner.Run("reviews", "deny", "apr_00");
