@@ -144,6 +144,31 @@ public sealed class OidcTokenValidatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AL0849_a_token_without_expiry_is_refused()
+    {
+        using var validator = Validator();
+        await RejectedAsync(validator, _idp.Mint(withoutExpiry: true), GatewayErrors.TokenClaimMissing, "no expiry (exp)");
+    }
+
+    [Fact]
+    public async Task A_key_the_idp_dropped_is_trusted_at_most_until_the_automatic_refresh()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        using var validator = Validator(clock);
+        var oldToken = _idp.Mint();
+        Assert.True((await validator.ValidateAsync(oldToken, CancellationToken.None)).Succeeded);
+
+        _idp.RotateKey(dropOld: true);
+        clock.Advance(TimeSpan.FromMinutes(59));
+        Assert.True((await validator.ValidateAsync(oldToken, CancellationToken.None)).Succeeded);
+        Assert.Equal(1, _idp.JwksRequests);
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await RejectedAsync(validator, oldToken, GatewayErrors.TokenKeyUnknown);
+        Assert.Equal(2, _idp.JwksRequests);
+    }
+
+    [Fact]
     public async Task AL0840_text_that_is_not_a_jwt_is_refused()
     {
         using var validator = Validator();

@@ -101,7 +101,8 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
         DateTime? notBefore = null,
         DateTime? expires = null,
         SecurityKey? key = null,
-        string algorithm = SecurityAlgorithms.RsaSha256)
+        string algorithm = SecurityAlgorithms.RsaSha256,
+        bool withoutExpiry = false)
     {
         var now = DateTime.UtcNow;
         var all = new Dictionary<string, object>(StringComparer.Ordinal) { ["preferred_username"] = "alice" };
@@ -122,7 +123,7 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
             Claims = all,
             IssuedAt = notBefore ?? now,
             NotBefore = notBefore ?? now,
-            Expires = expires ?? now.AddMinutes(10),
+            Expires = withoutExpiry ? null : expires ?? now.AddMinutes(10),
             SigningCredentials = new SigningCredentials(key ?? CurrentKey, algorithm),
         };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
