@@ -29,11 +29,15 @@ public sealed class OidcTokenValidatorTests : IAsyncLifetime
             Assert.Contains(part, rejection.Reason, StringComparison.Ordinal);
         }
 
-        // Neither the token nor any of its parts (a signature is a credential's tail) is ever in a reason.
+        // Each refusal is auditable; neither its reason nor its audit event holds the token or any part of it.
+        var audit = OidcTokenValidator.AuthFailedEvent(rejection);
+        Assert.Equal((AuditEventKinds.AuthFailed, id, rejection.Reason), (audit.Kind, audit.ErrorCode, audit.Error));
+        var auditJson = System.Text.Json.JsonSerializer.Serialize(audit);
         Assert.DoesNotContain(token, rejection.Reason, StringComparison.Ordinal);
         foreach (var part in token.Split('.').Where(p => p.Length > 8))
         {
             Assert.DoesNotContain(part, rejection.Reason, StringComparison.Ordinal);
+            Assert.DoesNotContain(part, auditJson, StringComparison.Ordinal);
         }
 
         return rejection;
