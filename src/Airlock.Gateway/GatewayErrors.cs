@@ -29,6 +29,18 @@ public static class GatewayErrors
     public const string WebhookRefused = "AL0831";
     public const string WebhookDropped = "AL0832";
 
+    // AL084x: OIDC token validation (returned to the caller, which refuses the login and audits auth.failed).
+    public const string TokenMalformed = "AL0840";
+    public const string TokenSignatureInvalid = "AL0841";
+    public const string TokenExpired = "AL0842";
+    public const string TokenNotYetValid = "AL0843";
+    public const string TokenIssuerInvalid = "AL0844";
+    public const string TokenAudienceInvalid = "AL0845";
+    public const string TokenAlgorithmNotAllowed = "AL0846";
+    public const string TokenKeyUnknown = "AL0847";
+    public const string IdpUnavailable = "AL0848";
+    public const string TokenClaimMissing = "AL0849";
+
     /// <summary>Every id with a one-line title, for documentation and for the test that proves each config id fires.</summary>
     public static IReadOnlyDictionary<string, string> Titles { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -47,5 +59,15 @@ public static class GatewayErrors
         [WebhookGaveUp] = "a webhook delivery failed on its last attempt (network error, timeout, 408, 429 or 5xx)",
         [WebhookRefused] = "a webhook receiver refused a delivery with a 4xx answer; it is not retried",
         [WebhookDropped] = "a webhook notification was dropped: the queue was full or the gateway was stopping",
+        [TokenMalformed] = "the presented OIDC token is not a JWT (three base64url parts with JSON header and payload)",
+        [TokenSignatureInvalid] = "the OIDC token's signature does not verify (tampered, or signed with another key)",
+        [TokenExpired] = "the OIDC token has expired (beyond the allowed clock skew)",
+        [TokenNotYetValid] = "the OIDC token is not valid yet (nbf beyond the allowed clock skew)",
+        [TokenIssuerInvalid] = "the OIDC token was issued by another issuer than the configured one",
+        [TokenAudienceInvalid] = "the OIDC token is meant for another audience",
+        [TokenAlgorithmNotAllowed] = "the OIDC token's algorithm is not in the allowlist (none and HS* never are)",
+        [TokenKeyUnknown] = "the OIDC token's signing key id is unknown to the issuer, even after refreshing its keys",
+        [IdpUnavailable] = "the identity provider's discovery document or keys could not be fetched or do not match the configuration",
+        [TokenClaimMissing] = "the OIDC token lacks a claim the gateway needs (exp, or a user name)",
     };
 }

@@ -38,6 +38,9 @@ public sealed record GatewayConfig
 
     /// <summary>Where approval events are posted (docs/webhooks.md), in file order; none by default.</summary>
     public IReadOnlyList<WebhookConfig> Webhooks { get; init; } = [];
+
+    /// <summary>The identity provider whose OIDC tokens are accepted; null when only static tokens are.</summary>
+    public OidcConfig? Oidc { get; init; }
 }
 
 /// <summary>The addresses the gateway listens on.</summary>

@@ -25,6 +25,7 @@ public static partial class GatewayConfigLoader
         var admin = ConfigReader.Get(root, "admin") is { } ad ? ReadAdmin(ad, reader) : new AdminConfig();
         var upstreams = ConfigReader.Get(root, "upstreams") is { } up ? ReadUpstreams(up, reader) : new Dictionary<string, UpstreamOverride>(StringComparer.Ordinal);
         var webhooks = ConfigReader.Get(root, "webhooks") is { } w ? ReadWebhooks(w, reader) : [];
+        var oidc = ConfigReader.Get(root, "oidc") is { } o ? ReadOidc(o, reader) : null;
 
         if (listen is null || policy is null || store is null || instance is null || audit is null)
         {
@@ -44,6 +45,7 @@ public static partial class GatewayConfigLoader
             Admin = admin,
             Upstreams = upstreams,
             Webhooks = webhooks,
+            Oidc = oidc,
         };
     }
 
