@@ -46,6 +46,9 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>Checks a user's own token (psql's password; the reviews API's Basic credentials).</summary>
     public IGatewayAuthenticator Users { get; private set; } = null!;
 
+    /// <summary>Validates the IdP's tokens when <c>oidc:</c> is configured; null otherwise.</summary>
+    public OidcTokenValidator? Oidc { get; private set; }
+
     /// <summary>MFA step-up with TOTP, for users whose config entry has a <c>totp</c> secret.</summary>
     public MfaStepUp StepUp { get; private set; } = null!;
 
@@ -130,6 +133,12 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         Tokens = new ApiTokens(Store, Audit, time) { Revoked = Sessions.EndTokenSessionsAsync };
+        if (Config.Oidc is { } oidcConfig)
+        {
+            Oidc = new OidcTokenValidator(oidcConfig, time);
+            _stopOrder.Add(new DisposeOnStop(Oidc));
+        }
+
         StepUp = new MfaStepUp(
             Config.Users.Where(u => u.Totp is not null).ToDictionary(u => u.Name, u => Totp.FromBase32(secrets.Resolve(u.Totp!.Reference).Trim()), StringComparer.Ordinal),
             Audit,
@@ -146,7 +155,7 @@ public sealed class GatewayHost : IAsyncDisposable
             Sessions = Sessions,
             Audit = Audit,
             // psql logs in with a user's own token or with an API token; the admin API takes only the former.
-            Authenticator = new UserOrApiToken(Users = new StaticUsers(users), Tokens),
+            Authenticator = new UserOrApiToken(Users = new StaticUsers(users), Tokens, Oidc, Audit),
             Approvals = Approvals = new ActionApprovals(Store, Audit, () => Policy.Current, _masking.Current, time)
             {
                 Notifier = notifier,
@@ -208,10 +217,35 @@ public sealed class GatewayHost : IAsyncDisposable
     }
 
     /// <summary>Static users from the config: the token's hash decides who you are.</summary>
-    private sealed class UserOrApiToken(IGatewayAuthenticator users, ApiTokens tokens) : IGatewayAuthenticator
+    /// <summary>
+    /// A login's password is tried as the user's static token, then as an API token, then (when it looks
+    /// like a JWT and OIDC is configured) as a token of the IdP, whose user name must be the login's. An IdP
+    /// token that fails is audited with its own reason (AL084x); the caller audits the failed login itself.
+    /// </summary>
+    private sealed class UserOrApiToken(IGatewayAuthenticator users, ApiTokens tokens, OidcTokenValidator? oidc, AuditTrail audit) : IGatewayAuthenticator
     {
-        public async ValueTask<GatewayUser?> AuthenticateAsync(string user, string secret, CancellationToken cancellationToken) =>
-            await users.AuthenticateAsync(user, secret, cancellationToken) ?? await tokens.AuthenticateAsync(user, secret, cancellationToken);
+        public async ValueTask<GatewayUser?> AuthenticateAsync(string user, string secret, CancellationToken cancellationToken)
+        {
+            var known = await users.AuthenticateAsync(user, secret, cancellationToken) ?? await tokens.AuthenticateAsync(user, secret, cancellationToken);
+            if (known is not null)
+            {
+                return known;
+            }
+
+            if (oidc is null || secret.Count(c => c == '.') != 2)
+            {
+                return null;
+            }
+
+            var result = await oidc.ValidateAsync(secret, cancellationToken);
+            if (result.Identity is { } identity)
+            {
+                return identity.UserName == user ? identity.ToGatewayUser() : null;
+            }
+
+            await audit.AppendAsync(OidcTokenValidator.AuthFailedEvent(result.Rejection!), cancellationToken);
+            return null;
+        }
     }
 
     private sealed class StaticUsers(StaticTokenAuthenticator users) : IGatewayAuthenticator
@@ -236,6 +270,16 @@ public sealed class GatewayHost : IAsyncDisposable
             var engine = new MaskingEngine(MaskingProfile.Default() with { Strategies = snapshot.Bundle.Masking.Entities });
             _current = (snapshot, engine);
             return engine;
+        }
+    }
+
+    /// <summary>A disposable part in the stop order, which holds async disposables.</summary>
+    private sealed class DisposeOnStop(IDisposable part) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            part.Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 }
