@@ -46,8 +46,8 @@ public sealed class ApiTokensTests(PipelineFixture fixture) : IClassFixture<Pipe
     public async Task Bad_tokens_are_refused_with_the_reason(string name, string? resource, string kind, int hours, string expected)
     {
         var tokens = new ApiTokens(fixture.Store, fixture.Audit, fixture.Clock);
-        var ex = await Assert.ThrowsAsync<ApprovalException>(() => tokens.CreateAsync(Alice, name, resource is null ? [] : [resource], [kind], TimeSpan.FromHours(hours), default).AsTask());
-        Assert.Equal(ApprovalErrors.InvalidToken, ex.ErrorId);
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => tokens.CreateAsync(Alice, name, resource is null ? [] : [resource], [kind], TimeSpan.FromHours(hours), default).AsTask());
+        Assert.Equal(IdentityErrors.InvalidToken, ex.ErrorId);
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
@@ -57,7 +57,7 @@ public sealed class ApiTokensTests(PipelineFixture fixture) : IClassFixture<Pipe
         var tokens = new ApiTokens(fixture.Store, fixture.Audit, fixture.Clock);
         var (_, secret) = await tokens.CreateAsync(Alice, "ci", ["demo"], [], TimeSpan.FromDays(1), default);
         var viaToken = await tokens.AuthenticateAsync("alice", secret, default);
-        var ex = await Assert.ThrowsAsync<ApprovalException>(() => tokens.CreateAsync(viaToken!, "more", ["demo"], [], TimeSpan.FromDays(1), default).AsTask());
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => tokens.CreateAsync(viaToken!, "more", ["demo"], [], TimeSpan.FromDays(1), default).AsTask());
         Assert.Contains("cannot make tokens", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -52,7 +52,7 @@ internal static class AdminEndpoints
                 var at = await host.StepUp.VerifyAsync((GatewayUser)http.Items[UserItem]!, body.Code ?? string.Empty, cancellationToken);
                 return Results.Json(new { VerifiedAt = at, ValidUntil = at + MfaStepUp.Freshness }, AdminApi.Json);
             }
-            catch (ApprovalException ex)
+            catch (RefusedException ex)
             {
                 return ApprovalError(ex);
             }
@@ -94,7 +94,7 @@ internal static class AdminEndpoints
             {
                 if (string.IsNullOrWhiteSpace(body.Resource) || string.IsNullOrWhiteSpace(body.Grant) || body.DurationSeconds is not > 0)
                 {
-                    throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, "a request needs resource, grant and duration_seconds");
+                    throw new RefusedException(ApprovalErrors.InvalidAccessRequest, "a request needs resource, grant and duration_seconds");
                 }
 
                 var user = (GatewayUser)http.Items[UserItem]!;
@@ -113,7 +113,7 @@ internal static class AdminEndpoints
             {
                 return Results.Json(GrantJson(await host.Approvals.RevokeGrantAsync(id, (GatewayUser)http.Items[UserItem]!, cancellationToken)), AdminApi.Json);
             }
-            catch (ApprovalException ex)
+            catch (RefusedException ex)
             {
                 return ApprovalError(ex);
             }
@@ -135,7 +135,7 @@ internal static class AdminEndpoints
                     (GatewayUser)http.Items[UserItem]!, body.Name ?? string.Empty, body.Resources ?? [], body.SqlKinds ?? [], TimeSpan.FromSeconds(body.ExpiresInSeconds ?? 0), cancellationToken);
                 return Results.Json(new { Token = secret, Details = TokenJson(token) }, AdminApi.Json);
             }
-            catch (ApprovalException ex)
+            catch (RefusedException ex)
             {
                 return ApprovalError(ex);
             }
@@ -148,7 +148,7 @@ internal static class AdminEndpoints
             {
                 return Results.Json(TokenJson(await host.Tokens.RevokeAsync((GatewayUser)http.Items[UserItem]!, id, cancellationToken)), AdminApi.Json);
             }
-            catch (ApprovalException ex)
+            catch (RefusedException ex)
             {
                 return ApprovalError(ex);
             }
@@ -181,13 +181,13 @@ internal static class AdminEndpoints
 
     private static object GrantJson(GrantRecord g) => new { g.Id, g.User, g.Grant, g.Resource, g.ApprovalId, g.From, g.Until, g.Reason, g.RevokedAt, g.RevokedBy };
 
-    private static IResult ApprovalError(ApprovalException ex)
+    private static IResult ApprovalError(RefusedException ex)
     {
         var status = ex.ErrorId switch
         {
             ApprovalErrors.NotFound => StatusCodes.Status404NotFound,
-            ApprovalErrors.SelfApproval or ApprovalErrors.NotAnApprover or ApprovalErrors.MfaFailed => StatusCodes.Status403Forbidden,
-            ApprovalErrors.ReasonRequired or ApprovalErrors.InvalidAccessRequest or ApprovalErrors.InvalidToken => StatusCodes.Status400BadRequest,
+            ApprovalErrors.SelfApproval or ApprovalErrors.NotAnApprover or IdentityErrors.MfaFailed => StatusCodes.Status403Forbidden,
+            ApprovalErrors.ReasonRequired or ApprovalErrors.InvalidAccessRequest or IdentityErrors.InvalidToken => StatusCodes.Status400BadRequest,
             _ => StatusCodes.Status409Conflict,
         };
         return Results.Json(new { Error = ex.Message, ErrorId = ex.ErrorId }, AdminApi.Json, statusCode: status);
@@ -199,7 +199,7 @@ internal static class AdminEndpoints
         {
             return Results.Json(ReviewJson(await decide(), null), AdminApi.Json);
         }
-        catch (ApprovalException ex)
+        catch (RefusedException ex)
         {
             return ApprovalError(ex);
         }

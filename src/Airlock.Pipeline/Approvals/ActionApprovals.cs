@@ -23,7 +23,7 @@ namespace Airlock.Pipeline;
 /// Every state change is an audit event; all state is in the store, so it outlives a restart and is shared
 /// by every gateway instance on the same store.
 /// </summary>
-public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<PolicySnapshot> policy, Func<MaskingEngine> masking, TimeProvider time)
+public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<PolicySnapshot> policy, Func<MaskingEngine> masking, TimeProvider time)
 {
     public const string Pending = "pending";
     public const string Approved = "approved";
@@ -284,7 +284,7 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
     }
 
     /// <summary>
-    /// One approver's yes. Refused (with <see cref="ApprovalException"/>) for the requester, for anyone outside
+    /// One approver's yes. Refused (with <see cref="RefusedException"/>) for the requester, for anyone outside
     /// the rule's approver groups, for a second vote, and for a request that is no longer pending.
     /// </summary>
     public async ValueTask<ApprovalRequestRecord> ApproveAsync(string id, GatewayUser approver, string? comment, CancellationToken cancellationToken)
@@ -293,7 +293,7 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
         var now = time.GetUtcNow();
         if (!await store.Approvals.AddVoteAsync(new ApprovalVoteRecord { RequestId = id, Approver = approver.Name, Verdict = "approve", Comment = comment, At = now }, cancellationToken))
         {
-            throw new ApprovalException(ApprovalErrors.AlreadyVoted, $"{approver.Name} has already voted on {id}");
+            throw new RefusedException(ApprovalErrors.AlreadyVoted, $"{approver.Name} has already voted on {id}");
         }
 
         var votes = await store.Approvals.ListVotesAsync(id, cancellationToken);
@@ -315,7 +315,7 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
         };
         if (!await store.Approvals.TransitionAsync(id, Pending, Approved, now, approver.Name, comment, cancellationToken, expiresAt: now + window))
         {
-            throw new ApprovalException(ApprovalErrors.NotPending, $"{id} was decided by someone else first");
+            throw new RefusedException(ApprovalErrors.NotPending, $"{id} was decided by someone else first");
         }
 
         var approved = request with { State = Approved, DecidedAt = now, DecidedBy = approver.Name, Comment = comment, ExpiresAt = now + window };
@@ -334,7 +334,7 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
     {
         if (string.IsNullOrWhiteSpace(reason))
         {
-            throw new ApprovalException(ApprovalErrors.ReasonRequired, "a denial needs a reason");
+            throw new RefusedException(ApprovalErrors.ReasonRequired, "a denial needs a reason");
         }
 
         var (request, _) = await OpenForVoteAsync(id, approver, cancellationToken);
@@ -342,7 +342,7 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
         await store.Approvals.AddVoteAsync(new ApprovalVoteRecord { RequestId = id, Approver = approver.Name, Verdict = "deny", Comment = reason, At = now }, cancellationToken);
         if (!await store.Approvals.TransitionAsync(id, Pending, Denied, now, approver.Name, reason, cancellationToken))
         {
-            throw new ApprovalException(ApprovalErrors.NotPending, $"{id} was decided by someone else first");
+            throw new RefusedException(ApprovalErrors.NotPending, $"{id} was decided by someone else first");
         }
 
         var denied = request with { State = Denied, DecidedAt = now, DecidedBy = approver.Name, Comment = reason };
@@ -360,223 +360,32 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
         return denied;
     }
 
-    /// <summary>
-    /// An access request (just-in-time elevation): asks for the named grant on a resource for a while, with
-    /// a reason. Refused at once (<see cref="ApprovalException"/>) when policy defines no such grant or
-    /// resource, the duration is over the grant's maximum, or the reason is missing or does not match the
-    /// grant's ticket pattern. Approvers then vote as on any request; the grant starts at approval.
-    /// </summary>
-    public async ValueTask<ApprovalRequestRecord> RequestAccessAsync(GatewayUser user, string resource, string grant, TimeSpan duration, string? reason, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        var snapshot = policy();
-        CheckAccessRequest(snapshot, resource, grant, duration, reason);
-        var now = time.GetUtcNow();
-        var request = new ApprovalRequestRecord
-        {
-            Id = NewId(),
-            Kind = AccessKind,
-            Requester = user.Name,
-            Resource = resource,
-            ActionSummary = $"grant {grant} on {resource} for {duration}",
-            Grant = grant,
-            Reason = reason is null ? null : masking().Mask(reason),
-            Duration = duration,
-            Rule = "grant:" + grant,
-            PolicyRevision = snapshot.Revision.ToString(),
-            State = Pending,
-            CreatedAt = now,
-            ExpiresAt = now + PendingLifetime,
-        };
-        await RecordAsync(AuditEventKinds.ApprovalRequested, request, user.Name, null, null, cancellationToken);
-        await store.Approvals.CreateAsync(request, cancellationToken);
-        Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Created, request, user.Name, now));
-        return request;
-    }
-
-    /// <summary>
-    /// Break-glass: a member of the grant's <c>break_glass</c> groups takes the grant at once, with a reason.
-    /// It always raises the alert (the <c>break_glass</c> notification and audit event) and opens a review
-    /// that the grant's approvers must decide after the fact; a denied review revokes the grant if it is
-    /// still in force. Returns the grant and the review.
-    /// </summary>
-    public async ValueTask<(GrantRecord Grant, ApprovalRequestRecord Review)> BreakGlassAsync(GatewayUser user, string resource, string grant, TimeSpan duration, string? reason, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        var snapshot = policy();
-        var definition = CheckAccessRequest(snapshot, resource, grant, duration, reason);
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, "break-glass needs a reason: what is on fire");
-        }
-
-        var groups = snapshot.ResolvePrincipal(new PrincipalInfo { User = user.Name, IdpGroups = user.IdpGroups, Mfa = user.Mfa }).Groups;
-        if (!definition.BreakGlassGroups.Any(g => groups.Contains(g.Name, StringComparer.Ordinal)))
-        {
-            throw new ApprovalException(ApprovalErrors.NotAnApprover, definition.BreakGlassGroups.Count == 0
-                ? $"grant '{grant}' has no break_glass groups: ask for it with airlock request and wait for an approver"
-                : $"{user.Name} is not in a break-glass group of grant '{grant}' ({string.Join(", ", definition.BreakGlassGroups.Select(g => g.Name))})");
-        }
-
-        var now = time.GetUtcNow();
-        var review = new ApprovalRequestRecord
-        {
-            Id = NewId(),
-            Kind = BreakGlassKind,
-            Requester = user.Name,
-            Resource = resource,
-            ActionSummary = $"break-glass: grant {grant} on {resource} for {duration}, taken at once",
-            Grant = grant,
-            Reason = masking().Mask(reason),
-            Duration = duration,
-            Rule = "grant:" + grant,
-            PolicyRevision = snapshot.Revision.ToString(),
-            State = Pending,
-            CreatedAt = now,
-            ExpiresAt = now + BreakGlassReviewLifetime,
-        };
-        await RecordAsync(AuditEventKinds.BreakGlass, review, user.Name, null, null, cancellationToken);
-        await store.Approvals.CreateAsync(review, cancellationToken);
-        var given = await GiveGrantAsync(review with { DecidedBy = user.Name }, now, cancellationToken);
-        Notifier?.Notify(new ApprovalNotification(ApprovalEvents.BreakGlass, review, user.Name, now));
-        return (given, review);
-    }
-
-    /// <summary>The checks an access request passes before anyone sees it; returns the grant's definition.</summary>
-    private static GrantDefinition CheckAccessRequest(PolicySnapshot snapshot, string resource, string grant, TimeSpan duration, string? reason)
-    {
-        var definition = snapshot.Bundle.Grants.FirstOrDefault(g => g.Name == grant)
-            ?? throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"policy revision {snapshot.Revision} defines no grant '{grant}' (grants: {string.Join(", ", snapshot.Bundle.Grants.Select(g => g.Name))})");
-        if (!snapshot.TryGetResource(resource, out _))
-        {
-            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"policy revision {snapshot.Revision} defines no resource '{resource}'");
-        }
-
-        if (duration <= TimeSpan.Zero || duration > definition.MaxDuration)
-        {
-            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"grant '{grant}' lasts at most {definition.MaxDuration} (asked for {duration})");
-        }
-
-        if ((definition.ReasonRequired || definition.Ticket is not null) && string.IsNullOrWhiteSpace(reason))
-        {
-            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"grant '{grant}' needs a reason" + (definition.Ticket is { } t ? $" matching {t.Pattern} (an incident ticket)" : string.Empty));
-        }
-
-        if (definition.Ticket is { } ticket && !ticket.Regex.IsMatch(reason!))
-        {
-            throw new ApprovalException(ApprovalErrors.InvalidAccessRequest, $"grant '{grant}' needs a reason matching {ticket.Pattern} (an incident ticket); '{reason}' does not");
-        }
-
-        return definition;
-    }
-
-    /// <summary>Grants newest first (all, or only those in force now).</summary>
-    public async ValueTask<IReadOnlyList<GrantRecord>> ListGrantsAsync(bool activeOnly, CancellationToken cancellationToken) =>
-        activeOnly ? await store.Grants.ListActiveAsync(time.GetUtcNow(), cancellationToken: cancellationToken) : await store.Grants.ListAsync(200, cancellationToken);
-
-    /// <summary>
-    /// Revokes a grant now, by its holder or one of its approvers; sessions that hold it end (at once on this
-    /// instance, within a session check on the others).
-    /// </summary>
-    public async ValueTask<GrantRecord> RevokeGrantAsync(string id, GatewayUser user, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        var grant = await store.Grants.GetAsync(id, cancellationToken) ?? throw new ApprovalException(ApprovalErrors.NotFound, $"no grant {id}");
-        var snapshot = policy();
-        var approvers = snapshot.Bundle.Grants.FirstOrDefault(g => g.Name == grant.Grant)?.Approvers.Groups ?? [];
-        var groups = snapshot.ResolvePrincipal(new PrincipalInfo { User = user.Name, IdpGroups = user.IdpGroups, Mfa = user.Mfa }).Groups;
-        if (grant.User != user.Name && !approvers.Any(g => groups.Contains(g.Name, StringComparer.Ordinal)))
-        {
-            throw new ApprovalException(ApprovalErrors.NotAnApprover, $"{user.Name} neither holds grant {id} nor approves '{grant.Grant}', so cannot revoke it");
-        }
-
-        return await RevokeAsync(grant, user.Name, time.GetUtcNow(), cancellationToken);
-    }
-
-    private async ValueTask<GrantRecord> RevokeAsync(GrantRecord grant, string by, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (grant.RevokedAt is not null || grant.Until <= now || !await store.Grants.RevokeAsync(grant.Id, now, by, cancellationToken))
-        {
-            throw new ApprovalException(ApprovalErrors.NotPending, $"grant {grant.Id} is not in force (revoked or expired)");
-        }
-
-        var revoked = grant with { RevokedAt = now, RevokedBy = by };
-        await RecordGrantAsync(AuditEventKinds.GrantRevoked, revoked, by, cancellationToken);
-        if (GrantsChanged is { } changed)
-        {
-            await changed(grant.User, cancellationToken);
-        }
-
-        return revoked;
-    }
-
-    private async ValueTask<GrantRecord> GiveGrantAsync(ApprovalRequestRecord request, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var grant = new GrantRecord
-        {
-            Id = "grt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)),
-            User = request.Requester,
-            Grant = request.Grant!,
-            Resource = request.Resource,
-            ApprovalId = request.Id,
-            From = now,
-            Until = now + (request.Duration ?? TimeSpan.Zero),
-            Reason = request.Reason,
-        };
-        await RecordGrantAsync(AuditEventKinds.GrantCreated, grant, request.DecidedBy, cancellationToken);
-        await store.Grants.CreateAsync(grant, cancellationToken);
-        if (GrantsChanged is { } changed)
-        {
-            await changed(grant.User, cancellationToken);
-        }
-
-        return grant;
-    }
-
-    private async ValueTask RecordGrantAsync(string kind, GrantRecord grant, string? by, CancellationToken cancellationToken) =>
-        await audit.AppendAsync(
-            new AuditEvent
-            {
-                Kind = kind,
-                User = by,
-                Resource = grant.Resource,
-                ActionType = "grant",
-                Text = $"grant {grant.Grant} to {grant.User} on {grant.Resource} until {grant.Until:u}",
-                Detail = new Dictionary<string, string>(StringComparer.Ordinal) { ["grant_id"] = grant.Id, ["grant"] = grant.Grant, ["user"] = grant.User, ["approval_id"] = grant.ApprovalId ?? string.Empty },
-            },
-            cancellationToken);
-
-    /// <summary>Who must approve: the holding rule's approvers for an action, the grant's for an access request.</summary>
-    private static ApprovalRequirement? RequirementOf(ApprovalRequestRecord request, PolicySnapshot snapshot) => request.Kind is AccessKind or BreakGlassKind
-        ? snapshot.Bundle.Grants.FirstOrDefault(g => g.Name == request.Grant)?.Approvers
-        : snapshot.RulesById.TryGetValue(request.Rule, out var rule) ? rule.Definition.Approval : null;
-
     /// <summary>The checks every vote passes: the request is pending and alive, the voter is not its requester and is one of its rule's approvers.</summary>
     private async ValueTask<(ApprovalRequestRecord Request, ApprovalRequirement Requirement)> OpenForVoteAsync(string id, GatewayUser approver, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(approver);
-        var request = await store.Approvals.GetAsync(id, cancellationToken) ?? throw new ApprovalException(ApprovalErrors.NotFound, $"no approval request {id}");
+        var request = await store.Approvals.GetAsync(id, cancellationToken) ?? throw new RefusedException(ApprovalErrors.NotFound, $"no approval request {id}");
         request = await ExpireIfOpenAsync(request, time.GetUtcNow(), cancellationToken);
         if (request.State != Pending)
         {
-            throw new ApprovalException(ApprovalErrors.NotPending, $"{id} is {request.State}, not pending");
+            throw new RefusedException(ApprovalErrors.NotPending, $"{id} is {request.State}, not pending");
         }
 
         if (string.Equals(request.Requester, approver.Name, StringComparison.Ordinal))
         {
             await RecordAsync(AuditEventKinds.ApprovalRefused, request, approver.Name, null, "self-approval", cancellationToken);
-            throw new ApprovalException(ApprovalErrors.SelfApproval, $"{approver.Name} asked for {id} and cannot decide it: nobody approves their own request");
+            throw new RefusedException(ApprovalErrors.SelfApproval, $"{approver.Name} asked for {id} and cannot decide it: nobody approves their own request");
         }
 
         var snapshot = policy();
         var requirement = RequirementOf(request, snapshot)
-            ?? throw new ApprovalException(ApprovalErrors.RuleGone, $"{(request.Kind == AccessKind ? "grant " + request.Grant : "rule " + request.Rule)} no longer asks for approval in policy revision {snapshot.Revision}; ask again");
+            ?? throw new RefusedException(ApprovalErrors.RuleGone, $"{(request.Kind == AccessKind ? "grant " + request.Grant : "rule " + request.Rule)} no longer asks for approval in policy revision {snapshot.Revision}; ask again");
 
         var check = PolicySnapshot.CanApprove(requirement, snapshot.ResolvePrincipal(new PrincipalInfo { User = approver.Name, IdpGroups = approver.IdpGroups, Mfa = approver.Mfa }), request.Requester);
         if (!check.Allowed)
         {
             await RecordAsync(AuditEventKinds.ApprovalRefused, request, approver.Name, null, "not an approver", cancellationToken);
-            throw new ApprovalException(ApprovalErrors.NotAnApprover, $"{check.Reason}, so cannot decide {id} ({request.Rule})");
+            throw new RefusedException(ApprovalErrors.NotAnApprover, $"{check.Reason}, so cannot decide {id} ({request.Rule})");
         }
 
         return (request, requirement);
@@ -639,30 +448,4 @@ public sealed class ActionApprovals(IAirlockStore store, AuditTrail audit, Func<
 
     /// <summary>Short enough to type, random enough (80 bits) not to guess.</summary>
     private static string NewId() => "apr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
-}
-
-/// <summary>What <see cref="ActionApprovals.ReviewAsync"/> decided: run the action now (an approval was used up), or hold it under <see cref="RequestId"/>.</summary>
-public sealed record ReviewOutcome(string RequestId, bool Run, DateTimeOffset ExpiresAt);
-
-/// <summary>What a wait came to: the outcome (run or held), the request's state then, and who decided it and why.</summary>
-public sealed record WaitOutcome(ReviewOutcome Outcome, string State, string? DecidedBy, string? Comment);
-
-/// <summary>A refused approval step, with a stable id.</summary>
-public sealed class ApprovalException(string errorId, string message) : Exception($"{errorId}: {message}")
-{
-    public string ErrorId { get; } = errorId;
-}
-
-public static class ApprovalErrors
-{
-    public const string NotFound = "AL1001";
-    public const string NotPending = "AL1002";
-    public const string SelfApproval = "AL1003";
-    public const string NotAnApprover = "AL1004";
-    public const string AlreadyVoted = "AL1005";
-    public const string ReasonRequired = "AL1006";
-    public const string RuleGone = "AL1007";
-    public const string InvalidAccessRequest = "AL1008";
-    public const string InvalidToken = "AL1009";
-    public const string MfaFailed = "AL1010";
 }

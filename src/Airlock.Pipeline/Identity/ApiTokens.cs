@@ -29,27 +29,27 @@ public sealed class ApiTokens(IAirlockStore store, AuditTrail audit, TimeProvide
         ArgumentNullException.ThrowIfNull(sqlKinds);
         if (owner.Token is not null)
         {
-            throw new ApprovalException(ApprovalErrors.InvalidToken, "an API token cannot make tokens: log in as yourself");
+            throw new RefusedException(IdentityErrors.InvalidToken, "an API token cannot make tokens: log in as yourself");
         }
 
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
         {
-            throw new ApprovalException(ApprovalErrors.InvalidToken, "a token needs a name (at most 100 characters) that says what it is for");
+            throw new RefusedException(IdentityErrors.InvalidToken, "a token needs a name (at most 100 characters) that says what it is for");
         }
 
         if (lifetime <= TimeSpan.Zero || lifetime > MaxLifetime)
         {
-            throw new ApprovalException(ApprovalErrors.InvalidToken, $"a token lives at most {MaxLifetime.TotalDays} days (asked for {lifetime})");
+            throw new RefusedException(IdentityErrors.InvalidToken, $"a token lives at most {MaxLifetime.TotalDays} days (asked for {lifetime})");
         }
 
         if (resources.Count == 0)
         {
-            throw new ApprovalException(ApprovalErrors.InvalidToken, "a token needs at least one resource it is for");
+            throw new RefusedException(IdentityErrors.InvalidToken, "a token needs at least one resource it is for");
         }
 
         if (sqlKinds.FirstOrDefault(k => !Kinds.Contains(k, StringComparer.Ordinal)) is { } unknown)
         {
-            throw new ApprovalException(ApprovalErrors.InvalidToken, $"'{unknown}' is not a statement kind ({string.Join(", ", Kinds)})");
+            throw new RefusedException(IdentityErrors.InvalidToken, $"'{unknown}' is not a statement kind ({string.Join(", ", Kinds)})");
         }
 
         var now = time.GetUtcNow();
@@ -100,11 +100,11 @@ public sealed class ApiTokens(IAirlockStore store, AuditTrail audit, TimeProvide
     {
         ArgumentNullException.ThrowIfNull(user);
         var token = (await store.ApiTokens.ListAsync(user.Name, cancellationToken)).FirstOrDefault(t => t.Id == id)
-            ?? throw new ApprovalException(ApprovalErrors.NotFound, $"{user.Name} has no token {id}");
+            ?? throw new RefusedException(ApprovalErrors.NotFound, $"{user.Name} has no token {id}");
         var now = time.GetUtcNow();
         if (!await store.ApiTokens.RevokeAsync(id, now, cancellationToken))
         {
-            throw new ApprovalException(ApprovalErrors.NotPending, $"token {id} is already revoked");
+            throw new RefusedException(ApprovalErrors.NotPending, $"token {id} is already revoked");
         }
 
         var revoked = token with { RevokedAt = now };

@@ -27,7 +27,7 @@ public sealed class MfaStepUp(IReadOnlyDictionary<string, byte[]> secrets, Audit
         ArgumentNullException.ThrowIfNull(code);
         if (!secrets.TryGetValue(user.Name, out var secret))
         {
-            throw new ApprovalException(ApprovalErrors.MfaFailed, $"{user.Name} has no TOTP set up on this gateway (users.{user.Name}.totp in its config)");
+            throw new RefusedException(IdentityErrors.MfaFailed, $"{user.Name} has no TOTP set up on this gateway (users.{user.Name}.totp in its config)");
         }
 
         var now = time.GetUtcNow();
@@ -37,7 +37,7 @@ public sealed class MfaStepUp(IReadOnlyDictionary<string, byte[]> secrets, Audit
         {
             var why = step is null ? "the code is wrong or too old" : "the code was used already";
             await audit.AppendAsync(new AuditEvent { Kind = AuditEventKinds.AuthFailed, User = user.Name, ActionType = "mfa", Error = "MFA step-up refused: " + why }, cancellationToken);
-            throw new ApprovalException(ApprovalErrors.MfaFailed, $"MFA step-up refused: {why}; wait for the next code from your authenticator app");
+            throw new RefusedException(IdentityErrors.MfaFailed, $"MFA step-up refused: {why}; wait for the next code from your authenticator app");
         }
 
         _verified[user.Name] = (now, step.Value);

@@ -23,7 +23,7 @@ public sealed class AccessRequestsTests(PipelineFixture fixture) : IClassFixture
     public async Task A_request_policy_cannot_grant_is_refused_at_once(string grant, string duration, string? reason, string expected)
     {
         var approvals = NewApprovals(out _);
-        var ex = await Assert.ThrowsAsync<ApprovalException>(() => approvals.RequestAccessAsync(Alice, "demo", grant, TimeSpan.Parse(duration.Replace("h", ":00:00", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture), reason, default).AsTask());
+        var ex = await Assert.ThrowsAsync<RefusedException>(() => approvals.RequestAccessAsync(Alice, "demo", grant, TimeSpan.Parse(duration.Replace("h", ":00:00", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture), reason, default).AsTask());
         Assert.Equal(ApprovalErrors.InvalidAccessRequest, ex.ErrorId);
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
@@ -40,9 +40,9 @@ public sealed class AccessRequestsTests(PipelineFixture fixture) : IClassFixture
 
             var request = await approvals.RequestAccessAsync(Alice, "demo", "prod-write", TimeSpan.FromHours(1), "INC-1234", default);
             Assert.Equal(ActionApprovals.Pending, request.State);
-            var own = await Assert.ThrowsAsync<ApprovalException>(() => approvals.ApproveAsync(request.Id, Alice, null, default).AsTask());
+            var own = await Assert.ThrowsAsync<RefusedException>(() => approvals.ApproveAsync(request.Id, Alice, null, default).AsTask());
             Assert.Equal(ApprovalErrors.SelfApproval, own.ErrorId);
-            await Assert.ThrowsAsync<ApprovalException>(() => approvals.ApproveAsync(request.Id, Carol, null, default).AsTask());
+            await Assert.ThrowsAsync<RefusedException>(() => approvals.ApproveAsync(request.Id, Carol, null, default).AsTask());
 
             var approved = await approvals.ApproveAsync(request.Id, Bob, "for INC-1234", default);
             Assert.Equal(ActionApprovals.Approved, approved.State);
@@ -75,7 +75,7 @@ public sealed class AccessRequestsTests(PipelineFixture fixture) : IClassFixture
             var session = await registry.StartAsync(Alice, "demo", null, null, default);
             var grant = Assert.Single(session.ActiveGrants());
 
-            var stranger = await Assert.ThrowsAsync<ApprovalException>(() => approvals.RevokeGrantAsync(grant.Id, Carol, default).AsTask());
+            var stranger = await Assert.ThrowsAsync<RefusedException>(() => approvals.RevokeGrantAsync(grant.Id, Carol, default).AsTask());
             Assert.Equal(ApprovalErrors.NotAnApprover, stranger.ErrorId);
             Assert.Null(session.EndReason);
 
@@ -85,7 +85,7 @@ public sealed class AccessRequestsTests(PipelineFixture fixture) : IClassFixture
             Assert.Contains(grant.Id, session.EndReason!.Message, StringComparison.Ordinal);
             Assert.Empty(await fixture.Store.Grants.ListActiveAsync(fixture.Clock.GetUtcNow(), "alice"));
 
-            var again = await Assert.ThrowsAsync<ApprovalException>(() => approvals.RevokeGrantAsync(grant.Id, Bob, default).AsTask());
+            var again = await Assert.ThrowsAsync<RefusedException>(() => approvals.RevokeGrantAsync(grant.Id, Bob, default).AsTask());
             Assert.Equal(ApprovalErrors.NotPending, again.ErrorId);
         }
     }
@@ -98,10 +98,10 @@ public sealed class AccessRequestsTests(PipelineFixture fixture) : IClassFixture
         await using (registry)
         {
             // bob approves prod-write but is not on call: he cannot break glass, and nobody without a reason can.
-            var notOnCall = await Assert.ThrowsAsync<ApprovalException>(() => approvals.BreakGlassAsync(Bob, "demo", "prod-write", TimeSpan.FromMinutes(30), "INC-9", default).AsTask());
+            var notOnCall = await Assert.ThrowsAsync<RefusedException>(() => approvals.BreakGlassAsync(Bob, "demo", "prod-write", TimeSpan.FromMinutes(30), "INC-9", default).AsTask());
             Assert.Equal(ApprovalErrors.NotAnApprover, notOnCall.ErrorId);
             Assert.Contains("oncall", notOnCall.Message, StringComparison.Ordinal);
-            await Assert.ThrowsAsync<ApprovalException>(() => approvals.BreakGlassAsync(Alice, "demo", "prod-write", TimeSpan.FromMinutes(30), null, default).AsTask());
+            await Assert.ThrowsAsync<RefusedException>(() => approvals.BreakGlassAsync(Alice, "demo", "prod-write", TimeSpan.FromMinutes(30), null, default).AsTask());
 
             var session = await registry.StartAsync(Alice, "demo", null, null, default);
             var (grant, review) = await approvals.BreakGlassAsync(Alice, "demo", "prod-write", TimeSpan.FromMinutes(30), "INC-9", default);
@@ -113,7 +113,7 @@ public sealed class AccessRequestsTests(PipelineFixture fixture) : IClassFixture
             Assert.Contains(alerts.Received, n => n.Event == ApprovalEvents.BreakGlass && n.Request.Id == review.Id && n.Actor == "alice");
 
             // The review after the fact: alice cannot clear her own; bob finds it unjustified, and the grant ends.
-            await Assert.ThrowsAsync<ApprovalException>(() => approvals.ApproveAsync(review.Id, Alice, null, default).AsTask());
+            await Assert.ThrowsAsync<RefusedException>(() => approvals.ApproveAsync(review.Id, Alice, null, default).AsTask());
             await approvals.DenyAsync(review.Id, Bob, "not an incident", default);
             Assert.Empty(session.ActiveGrants());
             Assert.Equal(SessionEndCode.Killed, session.EndReason?.Code);

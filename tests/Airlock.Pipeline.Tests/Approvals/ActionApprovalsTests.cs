@@ -77,12 +77,12 @@ public sealed class ActionApprovalsTests(PipelineFixture fixture) : IClassFixtur
         var (session, verdict) = Held("DELETE FROM orders WHERE id = 104");
         var held = await Approvals.ReviewAsync(session, verdict, "DELETE FROM orders WHERE id = 104", [], default);
 
-        var own = await Assert.ThrowsAsync<ApprovalException>(() => Approvals.ApproveAsync(held.RequestId, Alice, null, default).AsTask());
+        var own = await Assert.ThrowsAsync<RefusedException>(() => Approvals.ApproveAsync(held.RequestId, Alice, null, default).AsTask());
         Assert.Equal(ApprovalErrors.SelfApproval, own.ErrorId);
-        var engineer = await Assert.ThrowsAsync<ApprovalException>(() => Approvals.ApproveAsync(held.RequestId, Carol, null, default).AsTask());
+        var engineer = await Assert.ThrowsAsync<RefusedException>(() => Approvals.ApproveAsync(held.RequestId, Carol, null, default).AsTask());
         Assert.Equal(ApprovalErrors.NotAnApprover, engineer.ErrorId);
         Assert.Contains("approvers", engineer.Message, StringComparison.Ordinal);
-        var missing = await Assert.ThrowsAsync<ApprovalException>(() => Approvals.ApproveAsync("apr_nope", Bob, null, default).AsTask());
+        var missing = await Assert.ThrowsAsync<RefusedException>(() => Approvals.ApproveAsync("apr_nope", Bob, null, default).AsTask());
         Assert.Equal(ApprovalErrors.NotFound, missing.ErrorId);
 
         // Still pending: the refused votes changed nothing, and they are on the record.
@@ -97,12 +97,12 @@ public sealed class ActionApprovalsTests(PipelineFixture fixture) : IClassFixtur
         var (session, verdict) = Held("DELETE FROM orders WHERE id = 105");
         var held = await Approvals.ReviewAsync(session, verdict, "DELETE FROM orders WHERE id = 105", [], default);
 
-        var noReason = await Assert.ThrowsAsync<ApprovalException>(() => Approvals.DenyAsync(held.RequestId, Bob, " ", default).AsTask());
+        var noReason = await Assert.ThrowsAsync<RefusedException>(() => Approvals.DenyAsync(held.RequestId, Bob, " ", default).AsTask());
         Assert.Equal(ApprovalErrors.ReasonRequired, noReason.ErrorId);
         var denied = await Approvals.DenyAsync(held.RequestId, Bob, "use the migration instead", default);
         Assert.Equal(ActionApprovals.Denied, denied.State);
 
-        var late = await Assert.ThrowsAsync<ApprovalException>(() => Approvals.ApproveAsync(held.RequestId, Bob, null, default).AsTask());
+        var late = await Assert.ThrowsAsync<RefusedException>(() => Approvals.ApproveAsync(held.RequestId, Bob, null, default).AsTask());
         Assert.Equal(ApprovalErrors.NotPending, late.ErrorId);
         var next = await Approvals.ReviewAsync(session, verdict, "DELETE FROM orders WHERE id = 105", [], default);
         Assert.False(next.Run);
@@ -116,7 +116,7 @@ public sealed class ActionApprovalsTests(PipelineFixture fixture) : IClassFixtur
         var held = await Approvals.ReviewAsync(session, verdict, "DELETE FROM orders WHERE id = 106", [], default);
 
         fixture.Clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
-        var expired = await Assert.ThrowsAsync<ApprovalException>(() => Approvals.ApproveAsync(held.RequestId, Bob, null, default).AsTask());
+        var expired = await Assert.ThrowsAsync<RefusedException>(() => Approvals.ApproveAsync(held.RequestId, Bob, null, default).AsTask());
         Assert.Equal(ApprovalErrors.NotPending, expired.ErrorId);
         Assert.Contains("expired", expired.Message, StringComparison.Ordinal);
         Assert.Equal(ActionApprovals.Expired, (await fixture.Store.Approvals.GetAsync(held.RequestId))!.State);
@@ -183,7 +183,7 @@ public sealed class ActionApprovalsTests(PipelineFixture fixture) : IClassFixtur
         var (session, verdict) = Held("DELETE FROM orders WHERE id = 108");
         var held = await Approvals.ReviewAsync(session, verdict, "DELETE FROM orders WHERE id = 108", [], default);
         await Approvals.ApproveAsync(held.RequestId, Bob, null, default);
-        var twice = await Assert.ThrowsAsync<ApprovalException>(() => Approvals.ApproveAsync(held.RequestId, Bob, null, default).AsTask());
+        var twice = await Assert.ThrowsAsync<RefusedException>(() => Approvals.ApproveAsync(held.RequestId, Bob, null, default).AsTask());
         Assert.Equal(ApprovalErrors.NotPending, twice.ErrorId);
     }
 

@@ -1,0 +1,15 @@
+namespace Airlock.Pipeline;
+
+/// <summary>Stable ids of refused approval steps.</summary>
+public static class ApprovalErrors
+{
+    public const string NotFound = "AL1001";
+    public const string NotPending = "AL1002";
+    public const string SelfApproval = "AL1003";
+    public const string NotAnApprover = "AL1004";
+    public const string AlreadyVoted = "AL1005";
+    public const string ReasonRequired = "AL1006";
+    public const string RuleGone = "AL1007";
+    public const string InvalidAccessRequest = "AL1008";
+
+}
