@@ -143,7 +143,11 @@ public sealed class GatewayHost : IAsyncDisposable
             Config.Users.Where(u => u.Totp is not null).ToDictionary(u => u.Name, u => Totp.FromBase32(secrets.Resolve(u.Totp!.Reference).Trim()), StringComparer.Ordinal),
             Audit,
             time);
-        Sessions.MfaFreshSince = StepUp.FreshSince;
+        if (Config.Users.Any(u => u.Totp is not null))
+        {
+            // Only then can anyone step up: otherwise sessions skip the lookup on every statement.
+            Sessions.MfaFreshSince = StepUp.FreshSince;
+        }
         Sessions.TokenStillValid = Tokens.StillValidAsync;
         _masking = new MaskingCache(() => Policy.Current);
         var users = StaticTokenAuthenticator.FromConfig(Config, secrets);

@@ -24,22 +24,7 @@ public sealed partial class ActionApprovals
         var snapshot = policy();
         CheckAccessRequest(snapshot, resource, grant, duration, reason);
         var now = time.GetUtcNow();
-        var request = new ApprovalRequestRecord
-        {
-            Id = NewId(),
-            Kind = AccessKind,
-            Requester = user.Name,
-            Resource = resource,
-            ActionSummary = $"grant {grant} on {resource} for {duration}",
-            Grant = grant,
-            Reason = reason is null ? null : masking().Mask(reason),
-            Duration = duration,
-            Rule = "grant:" + grant,
-            PolicyRevision = snapshot.Revision.ToString(),
-            State = Pending,
-            CreatedAt = now,
-            ExpiresAt = now + PendingLifetime,
-        };
+        var request = GrantRequest(AccessKind, user, resource, grant, duration, reason, $"grant {grant} on {resource} for {duration}", snapshot, now, PendingLifetime);
         await RecordAsync(AuditEventKinds.ApprovalRequested, request, user.Name, null, null, cancellationToken);
         await store.Approvals.CreateAsync(request, cancellationToken);
         Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Created, request, user.Name, now));
@@ -62,7 +47,7 @@ public sealed partial class ActionApprovals
             throw new RefusedException(ApprovalErrors.InvalidAccessRequest, "break-glass needs a reason: what is on fire");
         }
 
-        var groups = snapshot.ResolvePrincipal(new PrincipalInfo { User = user.Name, IdpGroups = user.IdpGroups, Mfa = user.Mfa }).Groups;
+        var groups = snapshot.ResolvePrincipal(user.PrincipalInfo()).Groups;
         if (!definition.BreakGlassGroups.Any(g => groups.Contains(g.Name, StringComparer.Ordinal)))
         {
             throw new RefusedException(ApprovalErrors.NotAnApprover, definition.BreakGlassGroups.Count == 0
@@ -71,28 +56,32 @@ public sealed partial class ActionApprovals
         }
 
         var now = time.GetUtcNow();
-        var review = new ApprovalRequestRecord
-        {
-            Id = NewId(),
-            Kind = BreakGlassKind,
-            Requester = user.Name,
-            Resource = resource,
-            ActionSummary = $"break-glass: grant {grant} on {resource} for {duration}, taken at once",
-            Grant = grant,
-            Reason = masking().Mask(reason),
-            Duration = duration,
-            Rule = "grant:" + grant,
-            PolicyRevision = snapshot.Revision.ToString(),
-            State = Pending,
-            CreatedAt = now,
-            ExpiresAt = now + BreakGlassReviewLifetime,
-        };
+        var review = GrantRequest(BreakGlassKind, user, resource, grant, duration, reason, $"break-glass: grant {grant} on {resource} for {duration}, taken at once", snapshot, now, BreakGlassReviewLifetime);
         await RecordAsync(AuditEventKinds.BreakGlass, review, user.Name, null, null, cancellationToken);
         await store.Approvals.CreateAsync(review, cancellationToken);
         var given = await GiveGrantAsync(review with { DecidedBy = user.Name }, now, cancellationToken);
         Notifier?.Notify(new ApprovalNotification(ApprovalEvents.BreakGlass, review, user.Name, now));
         return (given, review);
     }
+
+    /// <summary>A pending request about a grant (an access request, or a break-glass review), its reason masked.</summary>
+    private ApprovalRequestRecord GrantRequest(string kind, GatewayUser user, string resource, string grant, TimeSpan duration, string? reason, string summary, PolicySnapshot snapshot, DateTimeOffset now, TimeSpan lifetime) =>
+        new()
+        {
+            Id = NewId(),
+            Kind = kind,
+            Requester = user.Name,
+            Resource = resource,
+            ActionSummary = summary,
+            Grant = grant,
+            Reason = reason is null ? null : masking().Mask(reason),
+            Duration = duration,
+            Rule = "grant:" + grant,
+            PolicyRevision = snapshot.Revision.ToString(),
+            State = Pending,
+            CreatedAt = now,
+            ExpiresAt = now + lifetime,
+        };
 
     /// <summary>The checks an access request passes before anyone sees it; returns the grant's definition.</summary>
     private static GrantDefinition CheckAccessRequest(PolicySnapshot snapshot, string resource, string grant, TimeSpan duration, string? reason)
@@ -136,7 +125,7 @@ public sealed partial class ActionApprovals
         var grant = await store.Grants.GetAsync(id, cancellationToken) ?? throw new RefusedException(ApprovalErrors.NotFound, $"no grant {id}");
         var snapshot = policy();
         var approvers = snapshot.Bundle.Grants.FirstOrDefault(g => g.Name == grant.Grant)?.Approvers.Groups ?? [];
-        var groups = snapshot.ResolvePrincipal(new PrincipalInfo { User = user.Name, IdpGroups = user.IdpGroups, Mfa = user.Mfa }).Groups;
+        var groups = snapshot.ResolvePrincipal(user.PrincipalInfo()).Groups;
         if (grant.User != user.Name && !approvers.Any(g => groups.Contains(g.Name, StringComparer.Ordinal)))
         {
             throw new RefusedException(ApprovalErrors.NotAnApprover, $"{user.Name} neither holds grant {id} nor approves '{grant.Grant}', so cannot revoke it");

@@ -381,7 +381,7 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
         var requirement = RequirementOf(request, snapshot)
             ?? throw new RefusedException(ApprovalErrors.RuleGone, $"{(request.Kind == AccessKind ? "grant " + request.Grant : "rule " + request.Rule)} no longer asks for approval in policy revision {snapshot.Revision}; ask again");
 
-        var check = PolicySnapshot.CanApprove(requirement, snapshot.ResolvePrincipal(new PrincipalInfo { User = approver.Name, IdpGroups = approver.IdpGroups, Mfa = approver.Mfa }), request.Requester);
+        var check = PolicySnapshot.CanApprove(requirement, snapshot.ResolvePrincipal(approver.PrincipalInfo()), request.Requester);
         if (!check.Allowed)
         {
             await RecordAsync(AuditEventKinds.ApprovalRefused, request, approver.Name, null, "not an approver", cancellationToken);

@@ -1,3 +1,5 @@
+using Airlock.Policy.Evaluation;
+
 namespace Airlock.Pipeline;
 
 /// <summary>Who a client proved to be. Groups beyond the policy's own membership come from the identity provider.</summary>
@@ -5,6 +7,9 @@ public sealed record GatewayUser(string Name, IReadOnlyList<string> IdpGroups, b
 {
     /// <summary>For a login with an API token: which token, and the resources and statement kinds it is limited to. Null: the user's own login, limited by policy only.</summary>
     public TokenScope? Token { get; init; }
+
+    /// <summary>Who this is, as policy resolves principals (its groups, grants and MFA are added by the caller where they apply).</summary>
+    public PrincipalInfo PrincipalInfo() => new() { User = Name, IdpGroups = IdpGroups, Mfa = Mfa };
 }
 
 /// <summary>

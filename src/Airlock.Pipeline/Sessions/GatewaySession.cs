@@ -96,7 +96,7 @@ public sealed class GatewaySession : IDisposable
             return cached.Principal;
         }
 
-        var principal = snapshot.ResolvePrincipal(new PrincipalInfo { User = User.Name, IdpGroups = User.IdpGroups, Mfa = mfa, Grants = [.. active.Select(g => g.Grant).Distinct(StringComparer.Ordinal)] });
+        var principal = snapshot.ResolvePrincipal(User.PrincipalInfo() with { Mfa = mfa, Grants = [.. active.Select(g => g.Grant).Distinct(StringComparer.Ordinal)] });
         _principal = (snapshot, grantKey, mfa, principal);
         return principal;
     }

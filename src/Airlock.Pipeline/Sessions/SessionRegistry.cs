@@ -205,11 +205,15 @@ public sealed class SessionRegistry : IAsyncDisposable
             await RefreshGrantsAsync(user: null, cancellationToken);
             if (TokenStillValid is { } valid)
             {
-                foreach (var session in _sessions.Values.Where(s => s.User.Token is not null))
+                // One look per token, however many sessions it has open.
+                foreach (var byToken in _sessions.Values.Where(s => s.User.Token is not null).GroupBy(s => (s.User.Name, s.User.Token!.TokenId)))
                 {
-                    if (!await valid(session.User.Name, session.User.Token!.TokenId, cancellationToken))
+                    if (!await valid(byToken.Key.Name, byToken.Key.TokenId, cancellationToken))
                     {
-                        session.End(SessionEnd.Killed($"the revocation or expiry of API token {session.User.Token.TokenId}"));
+                        foreach (var session in byToken)
+                        {
+                            session.End(SessionEnd.Killed($"the revocation or expiry of API token {byToken.Key.TokenId}"));
+                        }
                     }
                 }
             }

@@ -80,7 +80,8 @@ internal sealed partial class PgClientConnection
                     await OnParseAsync(PgReader.Contiguous(payload, ref rented).ToArray(), whole, upstream, cancellationToken);
                     break;
                 case 'B':
-                    if (await OnBindAsync(PgReader.Contiguous(payload, ref rented).ToArray(), whole, upstream, cancellationToken) is { } refusal)
+                    // Read from the span as it is (no copy of the message); only a review awaits.
+                    if (await OnBindAsync(ReadBind(PgReader.Contiguous(payload, ref rented)), whole, upstream, cancellationToken) is { } refusal)
                     {
                         Refuse(refusal, simpleQuery: false);
                     }
@@ -267,9 +268,9 @@ internal sealed partial class PgClientConnection
     /// Tracks the portal and forwards the Bind; returns a refusal when it binds a statement policy denied, or
     /// one held for review that no approval of exactly these parameter values lets run.
     /// </summary>
-    private async ValueTask<PgError?> OnBindAsync(byte[] payload, ReadOnlySequence<byte> whole, IBufferWriter<byte> upstream, CancellationToken cancellationToken)
+    private async ValueTask<PgError?> OnBindAsync((string Portal, string Statement, byte[]?[] Values, short[] Formats) bind, ReadOnlySequence<byte> whole, IBufferWriter<byte> upstream, CancellationToken cancellationToken)
     {
-        var (portalName, statementName, values, formats) = ReadBind(payload);
+        var (portalName, statementName, values, formats) = bind;
         if (!_statements.TryGetValue(statementName, out var statement))
         {
             if (_deniedStatements.ContainsKey(statementName))
