@@ -28,5 +28,9 @@ public interface IAirlockStore : IAsyncDisposable
 
     IApiTokenStore ApiTokens { get; }
 
+    ILoginTokenStore LoginTokens { get; }
+
+    IMfaStepUpStore MfaStepUps { get; }
+
     IPolicyRevisionStore PolicyRevisions { get; }
 }

@@ -32,6 +32,10 @@ internal sealed class InstrumentedStore(IAirlockStore inner) : IAirlockStore
 
     public IApiTokenStore ApiTokens => inner.ApiTokens;
 
+    public ILoginTokenStore LoginTokens => inner.LoginTokens;
+
+    public IMfaStepUpStore MfaStepUps => inner.MfaStepUps;
+
     public IPolicyRevisionStore PolicyRevisions => inner.PolicyRevisions;
 
     public TransactionStats Snapshot() => _audit.Snapshot();

@@ -22,6 +22,8 @@ internal sealed class RelationalStore : IAirlockStore
         Approvals = new RelationalApprovalStore(dialect);
         Grants = new RelationalGrantStore(dialect);
         ApiTokens = new RelationalApiTokenStore(dialect);
+        LoginTokens = new RelationalLoginTokenStore(dialect);
+        MfaStepUps = new RelationalMfaStepUpStore(dialect);
         PolicyRevisions = new RelationalPolicyRevisionStore(dialect);
     }
 
@@ -42,6 +44,10 @@ internal sealed class RelationalStore : IAirlockStore
     public IGrantStore Grants { get; }
 
     public IApiTokenStore ApiTokens { get; }
+
+    public ILoginTokenStore LoginTokens { get; }
+
+    public IMfaStepUpStore MfaStepUps { get; }
 
     public IPolicyRevisionStore PolicyRevisions { get; }
 

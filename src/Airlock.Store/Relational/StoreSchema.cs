@@ -150,5 +150,26 @@ internal static class StoreSchema
             ALTER TABLE approval_requests ADD COLUMN duration_seconds bigint;
             ALTER TABLE grants ADD COLUMN reason text;
             """),
+        new(3, "Airlock session tokens from airlock login; TOTP step-ups shared between gateways", """
+            CREATE TABLE login_tokens (
+                id          text PRIMARY KEY,
+                user_name   text NOT NULL,
+                hash        {blob} NOT NULL UNIQUE,
+                idp_groups  text NOT NULL,
+                mfa_at      bigint,
+                issuer      text NOT NULL,
+                subject     text,
+                created_at  bigint NOT NULL,
+                expires_at  bigint NOT NULL,
+                revoked_at  bigint
+            );
+            CREATE INDEX login_tokens_user ON login_tokens (user_name, created_at);
+
+            CREATE TABLE mfa_stepups (
+                user_name    text PRIMARY KEY,
+                verified_at  bigint NOT NULL,
+                step         bigint NOT NULL
+            );
+            """),
     ];
 }

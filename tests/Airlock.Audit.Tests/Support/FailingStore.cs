@@ -25,6 +25,10 @@ public sealed class FailingStore(IAirlockStore inner) : IAirlockStore, IAuditLog
 
     public IApiTokenStore ApiTokens => inner.ApiTokens;
 
+    public ILoginTokenStore LoginTokens => inner.LoginTokens;
+
+    public IMfaStepUpStore MfaStepUps => inner.MfaStepUps;
+
     public IPolicyRevisionStore PolicyRevisions => inner.PolicyRevisions;
 
     public ValueTask AppendAsync(IAuditBatchSealer sealer, CancellationToken cancellationToken = default) =>
