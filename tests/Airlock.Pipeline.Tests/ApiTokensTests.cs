@@ -22,7 +22,7 @@ public sealed class ApiTokensTests(PipelineFixture fixture) : IClassFixture<Pipe
 
         await using var registry = new SessionRegistry("tokens", fixture.Store, fixture.Audit, () => fixture.Policy, fixture.Clock, checkEvery: TimeSpan.FromHours(1))
         {
-            TokenStillValid = tokens.StillValidAsync,
+            CredentialStillValid = (u, ct) => tokens.StillValidAsync(u.Name, u.Token!.TokenId, ct),
         };
         var session = await registry.StartAsync(user, "demo", null, null, default);
         var gate = new StatementGate(() => fixture.Policy, fixture.Clock);
@@ -32,7 +32,9 @@ public sealed class ApiTokensTests(PipelineFixture fixture) : IClassFixture<Pipe
         Assert.Equal(StatementGate.TokenScopeRule, write.RuleId);
 
         fixture.Clock.Advance(TimeSpan.FromHours(1));
-        Assert.Null(await tokens.AuthenticateAsync("alice", secret, default));
+        var expired = await Assert.ThrowsAsync<RefusedException>(() => tokens.AuthenticateAsync("alice", secret, default).AsTask());
+        Assert.Equal(IdentityErrors.TokenExpired, expired.ErrorId);
+        Assert.Contains(record.Id, expired.Message, StringComparison.Ordinal);
         await registry.CheckOnceAsync(default);
         Assert.Equal(SessionEndCode.Killed, session.EndReason?.Code);
         Assert.Contains(record.Id, session.EndReason!.Message, StringComparison.Ordinal);

@@ -39,6 +39,12 @@ public static class AuditEventKinds
     public const string PolicyRejected = "policy.rejected";
     public const string AuthFailed = "auth.failed";
 
+    /// <summary><c>airlock login</c>: an Airlock session token was issued for a user the IdP vouched for.</summary>
+    public const string Login = "auth.login";
+
+    /// <summary>An Airlock session token was revoked (<c>airlock logout</c>).</summary>
+    public const string Logout = "auth.logout";
+
     /// <summary>A user proved a fresh TOTP code (MFA step-up).</summary>
     public const string MfaVerified = "auth.mfa";
     public const string Admin = "admin.action";

@@ -10,7 +10,7 @@ public static partial class GatewayConfigLoader
 
     /// <summary>
     /// <c>oidc:</c>, the identity provider whose tokens are accepted:
-    /// <c>{ issuer, audience, groups_claim, username_claim, algorithms, clock_skew, mfa: { amr, acr }, require_https_metadata }</c>.
+    /// <c>{ issuer, audience, groups_claim, username_claim, algorithms, clock_skew, mfa: { amr, acr }, require_https_metadata, client_id, scopes }</c>.
     /// </summary>
     private static OidcConfig? ReadOidc(YamlNode node, ConfigReader reader)
     {
@@ -19,7 +19,7 @@ public static partial class GatewayConfigLoader
             return null;
         }
 
-        reader.CheckKeys(oidc, "oidc", "issuer", "audience", "groups_claim", "username_claim", "algorithms", "clock_skew", "mfa", "require_https_metadata");
+        reader.CheckKeys(oidc, "oidc", "issuer", "audience", "groups_claim", "username_claim", "algorithms", "clock_skew", "mfa", "require_https_metadata", "client_id", "scopes");
         var requireHttps = ConfigReader.Get(oidc, "require_https_metadata") is { } h ? reader.Boolean(h, "oidc.require_https_metadata") : true;
         var issuer = reader.Require(oidc, "issuer", "oidc") is { } i ? ReadIssuer(i, requireHttps ?? true, reader) : null;
         var audiences = reader.Require(oidc, "audience", "oidc") is { } a ? ReadWords(a, "oidc.audience", reader, allowSingle: true) : null;
@@ -30,6 +30,15 @@ public static partial class GatewayConfigLoader
         var algorithms = ConfigReader.Get(oidc, "algorithms") is { } al ? ReadAlgorithms(al, reader) : OidcConfig.DefaultAlgorithms;
         var skew = ConfigReader.Get(oidc, "clock_skew") is { } s ? ReadClockSkew(s, reader) : TimeSpan.FromSeconds(60);
         var (amr, acr, mfaValid) = ConfigReader.Get(oidc, "mfa") is { } m ? ReadMfa(m, reader) : (OidcConfig.DefaultMfaAmr, [], true);
+
+        // Only airlock login (the device flow) needs these; a gateway that takes IdP tokens from elsewhere does not.
+        var clientIdNode = ConfigReader.Get(oidc, "client_id");
+        var clientId = clientIdNode is null ? null : reader.String(clientIdNode, "oidc.client_id");
+        var scopes = ConfigReader.Get(oidc, "scopes") is { } sc ? ReadWords(sc, "oidc.scopes", reader, allowSingle: false) : OidcConfig.DefaultScopes;
+        if ((clientIdNode is not null && clientId is null) || scopes is null)
+        {
+            return null;
+        }
 
         if (issuer is null || audiences is null || groupsClaim is null || usernameClaims is null || algorithms is null || skew is null || !mfaValid || requireHttps is null)
         {
@@ -47,6 +56,8 @@ public static partial class GatewayConfigLoader
             MfaAmr = amr,
             MfaAcr = acr,
             RequireHttpsMetadata = requireHttps.Value,
+            ClientId = clientId,
+            Scopes = scopes,
             Location = reader.At(oidc),
         };
     }

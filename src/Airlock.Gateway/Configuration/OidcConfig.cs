@@ -52,6 +52,18 @@ public sealed record OidcConfig
     /// <summary>Discovery and keys are fetched again after this long even when every kid is known.</summary>
     public TimeSpan AutomaticRefreshInterval { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The public client <c>airlock login</c> uses for the device authorization grant (RFC 8628) at the IdP.
+    /// Null: <c>airlock login</c> is not offered. The IdP's ID tokens carry it as <c>aud</c>, so it belongs in
+    /// <see cref="Audiences"/> too (the loader does not insist: an IdP may put the API's audience in access tokens).
+    /// </summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>The scopes <c>airlock login</c> asks for.</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = DefaultScopes;
+
+    public static IReadOnlyList<string> DefaultScopes { get; } = ["openid", "profile", "email"];
+
     /// <summary>Where <c>oidc:</c> is in the configuration file; default when built in code.</summary>
     public SourceLocation Location { get; init; }
 

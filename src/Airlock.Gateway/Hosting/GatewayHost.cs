@@ -55,6 +55,9 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>API tokens for automation (scoped, expiring, revocable).</summary>
     public ApiTokens Tokens { get; private set; } = null!;
 
+    /// <summary>Airlock session tokens that <c>airlock login</c> exchanges an IdP token for.</summary>
+    public LoginTokens Logins { get; private set; } = null!;
+
     /// <summary>Approval requests for actions policy holds for review.</summary>
     public ActionApprovals Approvals { get; private set; } = null!;
 
@@ -132,7 +135,11 @@ public sealed class GatewayHost : IAsyncDisposable
             _stopOrder.Add(notifier);
         }
 
-        Tokens = new ApiTokens(Store, Audit, time) { Revoked = Sessions.EndTokenSessionsAsync };
+        Tokens = new ApiTokens(Store, Audit, time) { Revoked = Sessions.EndCredentialSessionsAsync };
+        Logins = new LoginTokens(Store, Audit, time) { Revoked = Sessions.EndCredentialSessionsAsync };
+        Sessions.CredentialStillValid = (user, cancellationToken) => user.Token is { } token
+            ? Tokens.StillValidAsync(user.Name, token.TokenId, cancellationToken)
+            : Logins.StillValidAsync(user.LoginTokenId!, cancellationToken);
         if (Config.Oidc is { } oidcConfig)
         {
             Oidc = new OidcTokenValidator(oidcConfig, time);
@@ -141,14 +148,16 @@ public sealed class GatewayHost : IAsyncDisposable
 
         StepUp = new MfaStepUp(
             Config.Users.Where(u => u.Totp is not null).ToDictionary(u => u.Name, u => Totp.FromBase32(secrets.Resolve(u.Totp!.Reference).Trim()), StringComparer.Ordinal),
+            Store,
             Audit,
             time);
-        if (Config.Users.Any(u => u.Totp is not null))
+        if (StepUp.Configured)
         {
             // Only then can anyone step up: otherwise sessions skip the lookup on every statement.
             Sessions.MfaFreshSince = StepUp.FreshSince;
+            Sessions.RefreshStepUps = StepUp.RefreshAsync;
         }
-        Sessions.TokenStillValid = Tokens.StillValidAsync;
+
         _masking = new MaskingCache(() => Policy.Current);
         var users = StaticTokenAuthenticator.FromConfig(Config, secrets);
         var services = new PgGatewayServices
@@ -158,8 +167,9 @@ public sealed class GatewayHost : IAsyncDisposable
             Gate = new StatementGate(() => Policy.Current, time),
             Sessions = Sessions,
             Audit = Audit,
-            // psql logs in with a user's own token or with an API token; the admin API takes only the former.
-            Authenticator = new UserOrApiToken(Users = new StaticUsers(users), Tokens, Oidc, Audit),
+            // psql logs in with a user's own token (static, or airlock login's), an API token, or an IdP token;
+            // the admin API takes only a person's own (Users): an API token approves nothing.
+            Authenticator = new UserOrApiToken(Users = new PersonalTokens(users, Logins), Tokens, Oidc, Audit),
             Approvals = Approvals = new ActionApprovals(Store, Audit, () => Policy.Current, _masking.Current, time)
             {
                 Notifier = notifier,
@@ -220,11 +230,11 @@ public sealed class GatewayHost : IAsyncDisposable
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
     }
 
-    /// <summary>Static users from the config: the token's hash decides who you are.</summary>
     /// <summary>
-    /// A login's password is tried as the user's static token, then as an API token, then (when it looks
-    /// like a JWT and OIDC is configured) as a token of the IdP, whose user name must be the login's. An IdP
-    /// token that fails is audited with its own reason (AL084x); the caller audits the failed login itself.
+    /// A login's password is tried as the user's own token (static or from <c>airlock login</c>), then as an API
+    /// token, then (when it looks like a JWT and OIDC is configured) as a token of the IdP, whose user name must
+    /// be the login's. An IdP token that fails is audited with its own reason (AL084x); a revoked or expired
+    /// Airlock token throws its reason; the caller audits the failed login itself.
     /// </summary>
     private sealed class UserOrApiToken(IGatewayAuthenticator users, ApiTokens tokens, OidcTokenValidator? oidc, AuditTrail audit) : IGatewayAuthenticator
     {
@@ -252,10 +262,13 @@ public sealed class GatewayHost : IAsyncDisposable
         }
     }
 
-    private sealed class StaticUsers(StaticTokenAuthenticator users) : IGatewayAuthenticator
+    /// <summary>A person's own credentials: a static user's token from the config, or an Airlock session token from <c>airlock login</c>.</summary>
+    private sealed class PersonalTokens(StaticTokenAuthenticator users, LoginTokens logins) : IGatewayAuthenticator
     {
         public ValueTask<GatewayUser?> AuthenticateAsync(string user, string secret, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(users.Authenticate(user, secret) is { } name ? new GatewayUser(name, [], Mfa: false) : null);
+            secret.StartsWith(LoginTokens.Prefix, StringComparison.Ordinal)
+                ? logins.AuthenticateAsync(user, secret, cancellationToken)
+                : ValueTask.FromResult(users.Authenticate(user, secret) is { } name ? new GatewayUser(name, [], Mfa: false) : null);
     }
 
     /// <summary>One masking engine per policy revision: its entity strategies come from the bundle.</summary>

@@ -32,6 +32,7 @@ public sealed class OidcTokenValidator : IDisposable
     private readonly OidcConfig _config;
     private readonly HttpClient _http;
     private readonly OidcMetadataSource _metadata;
+    private readonly TimeProvider _time;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
     /// <summary>A validator for <paramref name="config"/>'s issuer. Nothing is fetched until the first token.</summary>
@@ -57,6 +58,7 @@ public sealed class OidcTokenValidator : IDisposable
         }
 
         _config = config;
+        _time = time ?? TimeProvider.System;
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.Timeout = TimeSpan.FromSeconds(10);
         _metadata = new OidcMetadataSource(config, new HttpDocumentRetriever(_http) { RequireHttps = config.RequireHttpsMetadata }, time ?? TimeProvider.System);
@@ -193,7 +195,16 @@ public sealed class OidcTokenValidator : IDisposable
         var mfa = Values("amr").Any(a => _config.MfaAmr.Contains(a, StringComparer.Ordinal))
             || (Value("acr") is { } acr && _config.MfaAcr.Contains(acr, StringComparer.Ordinal));
         var expires = new DateTimeOffset(DateTime.SpecifyKind(token.ValidTo, DateTimeKind.Utc));
-        return OidcValidationResult.Valid(new OidcIdentity(userName, Value("sub"), groups, mfa, expires));
+        DateTimeOffset? mfaAt = null;
+        if (mfa)
+        {
+            // auth_time (OIDC Core §2) is when the user authenticated; a token without it was at least issued then.
+            mfaAt = long.TryParse(Value("auth_time"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var authTime)
+                ? DateTimeOffset.FromUnixTimeSeconds(authTime)
+                : token.IssuedAt > DateTime.UnixEpoch ? new DateTimeOffset(DateTime.SpecifyKind(token.IssuedAt, DateTimeKind.Utc)) : _time.GetUtcNow();
+        }
+
+        return OidcValidationResult.Valid(new OidcIdentity(userName, Value("sub"), groups, mfa, expires) { MfaAt = mfaAt });
     }
 
     private OidcValidationResult Rejection(Exception? exception, JsonWebToken jwt, string? claimedUser) => exception switch

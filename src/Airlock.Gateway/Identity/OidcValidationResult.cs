@@ -11,8 +11,14 @@ namespace Airlock.Gateway.Identity;
 /// <param name="ExpiresAt">The token's <c>exp</c>: a session built on it should not outlive it.</param>
 public sealed record OidcIdentity(string UserName, string? Subject, IReadOnlyList<string> Groups, bool Mfa, DateTimeOffset ExpiresAt)
 {
-    /// <summary>The pipeline's user: the IdP's groups become policy groups (<see cref="GatewayUser.IdpGroups"/>).</summary>
-    public GatewayUser ToGatewayUser() => new(UserName, Groups, Mfa);
+    /// <summary>When the IdP saw the MFA (<c>auth_time</c>, else <c>iat</c>); null without MFA. Policy may want it recent (reviews).</summary>
+    public DateTimeOffset? MfaAt { get; init; }
+
+    /// <summary>
+    /// The pipeline's user: the IdP's groups become policy groups (<see cref="GatewayUser.IdpGroups"/>), and a
+    /// session logged in with the token itself ends when the token expires.
+    /// </summary>
+    public GatewayUser ToGatewayUser() => new(UserName, Groups, Mfa) { ValidUntil = ExpiresAt, MfaAt = MfaAt };
 }
 
 /// <summary>

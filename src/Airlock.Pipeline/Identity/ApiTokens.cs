@@ -70,8 +70,9 @@ public sealed class ApiTokens(IAirlockStore store, AuditTrail audit, TimeProvide
     }
 
     /// <summary>
-    /// The user a token logs in as, with its scope; null when the secret is no token of this user's, or the
-    /// token is revoked or expired. The caller audits a failed login as it does for any wrong password.
+    /// The user a token logs in as, with its scope; null when the secret is no token of this user's (the caller
+    /// audits that as any wrong password). A token of theirs that is revoked or expired is refused with its
+    /// reason (<see cref="IdentityErrors.TokenRevoked"/>, <see cref="IdentityErrors.TokenExpired"/>).
     /// </summary>
     public async ValueTask<GatewayUser?> AuthenticateAsync(string user, string secret, CancellationToken cancellationToken)
     {
@@ -81,12 +82,23 @@ public sealed class ApiTokens(IAirlockStore store, AuditTrail audit, TimeProvide
         }
 
         var token = await store.ApiTokens.FindByHashAsync(ApiTokenHash.Of(secret), cancellationToken);
-        if (token is null || token.User != user || !InForce(token, time.GetUtcNow()))
+        if (token is null || token.User != user)
         {
             return null;
         }
 
-        return new GatewayUser(token.User, [], Mfa: false) { Token = ScopeOf(token) };
+        // Whoever sends the secret holds the token, so they may hear why it no longer works.
+        if (token.RevokedAt is { } revoked)
+        {
+            throw new RefusedException(IdentityErrors.TokenRevoked, $"API token {token.Id} ({token.Name}) was revoked at {revoked:u}; make a new one: airlock tokens create");
+        }
+
+        if (token.ExpiresAt is { } expires && time.GetUtcNow() >= expires)
+        {
+            throw new RefusedException(IdentityErrors.TokenExpired, $"API token {token.Id} ({token.Name}) expired at {expires:u}; make a new one: airlock tokens create");
+        }
+
+        return new GatewayUser(token.User, [], Mfa: false) { Token = ScopeOf(token), ValidUntil = token.ExpiresAt };
     }
 
     /// <summary>Whether the token behind a session is still good (not revoked, not expired): sessions are checked every second.</summary>

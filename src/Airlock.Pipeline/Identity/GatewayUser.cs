@@ -8,6 +8,18 @@ public sealed record GatewayUser(string Name, IReadOnlyList<string> IdpGroups, b
     /// <summary>For a login with an API token: which token, and the resources and statement kinds it is limited to. Null: the user's own login, limited by policy only.</summary>
     public TokenScope? Token { get; init; }
 
+    /// <summary>For a login with an Airlock session token (<c>airlock login</c>): its id, so that revoking it ends the sessions it opened.</summary>
+    public string? LoginTokenId { get; init; }
+
+    /// <summary>When the credential this user logged in with stops being good (an IdP token's <c>exp</c>, a session token's expiry): sessions end then. Null: never by itself.</summary>
+    public DateTimeOffset? ValidUntil { get; init; }
+
+    /// <summary>When the identity provider last saw MFA (its <c>auth_time</c>, else the token's issue time); null when it did not, or for a static user.</summary>
+    public DateTimeOffset? MfaAt { get; init; }
+
+    /// <summary>The id of the revocable credential behind this login (an API token or a session token), if any.</summary>
+    public string? CredentialId => Token?.TokenId ?? LoginTokenId;
+
     /// <summary>Who this is, as policy resolves principals (its groups, grants and MFA are added by the caller where they apply).</summary>
     public PrincipalInfo PrincipalInfo() => new() { User = Name, IdpGroups = IdpGroups, Mfa = Mfa };
 }

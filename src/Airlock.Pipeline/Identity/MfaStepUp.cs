@@ -1,24 +1,47 @@
 using System.Collections.Concurrent;
 using Airlock.Audit;
+using Airlock.Store;
 
 namespace Airlock.Pipeline;
 
 /// <summary>
 /// MFA step-up with built-in TOTP (RFC 6238), for local users and for identity providers that give no MFA
 /// claim. A user proves a fresh code (<c>airlock mfa</c>); for <see cref="Freshness"/> after that, policy's
-/// <c>mfa: required</c> conditions hold for their sessions, open ones included. A code is used once.
-/// The record of who stepped up is kept by this gateway instance.
+/// <c>mfa: required</c> conditions hold for their sessions, open ones included. Step-ups are kept in the
+/// store, so they count on every gateway sharing it and a code is used once across all of them; each
+/// gateway keeps a copy that <see cref="RefreshAsync"/> reads again, because sessions look on every statement.
 /// </summary>
-public sealed class MfaStepUp(IReadOnlyDictionary<string, byte[]> secrets, AuditTrail audit, TimeProvider time)
+public sealed class MfaStepUp(IReadOnlyDictionary<string, byte[]> secrets, IAirlockStore store, AuditTrail audit, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, long Step)> _verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _verified = new(StringComparer.Ordinal);
 
     /// <summary>How long a step-up counts.</summary>
     public static TimeSpan Freshness { get; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>When the user last stepped up, if that is still fresh.</summary>
+    /// <summary>Whether any user can step up here (has a TOTP secret); when none can, sessions skip the lookup.</summary>
+    public bool Configured => secrets.Count > 0;
+
+    /// <summary>When the user last stepped up, if that is still fresh, as this gateway last read it (for every statement).</summary>
     public DateTimeOffset? FreshSince(string user) =>
-        _verified.TryGetValue(user, out var v) && time.GetUtcNow() - v.At < Freshness ? v.At : null;
+        _verified.TryGetValue(user, out var at) && time.GetUtcNow() - at < Freshness ? at : null;
+
+    /// <summary>When the user last stepped up on any gateway, if still fresh, read from the store now (for decisions made once: votes).</summary>
+    public async ValueTask<DateTimeOffset?> FreshSinceAsync(string user, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return (await store.MfaStepUps.ListSinceAsync(now - Freshness, cancellationToken)).FirstOrDefault(s => s.User == user) is { } stepUp && now - stepUp.VerifiedAt < Freshness
+            ? stepUp.VerifiedAt
+            : null;
+    }
+
+    /// <summary>Reads again the fresh step-ups of every gateway sharing the store (called once a second while sessions are open).</summary>
+    public async ValueTask RefreshAsync(CancellationToken cancellationToken)
+    {
+        foreach (var stepUp in await store.MfaStepUps.ListSinceAsync(time.GetUtcNow() - Freshness, cancellationToken))
+        {
+            _verified.AddOrUpdate(stepUp.User, stepUp.VerifiedAt, (_, known) => known > stepUp.VerifiedAt ? known : stepUp.VerifiedAt);
+        }
+    }
 
     /// <summary>Checks a code; on success the user's sessions count as MFA-verified for <see cref="Freshness"/>. Every try is audited.</summary>
     public async ValueTask<DateTimeOffset> VerifyAsync(GatewayUser user, string code, CancellationToken cancellationToken)
@@ -32,7 +55,9 @@ public sealed class MfaStepUp(IReadOnlyDictionary<string, byte[]> secrets, Audit
 
         var now = time.GetUtcNow();
         var step = Totp.Match(secret, code, now);
-        var replayed = step is { } s && _verified.TryGetValue(user.Name, out var last) && last.Step >= s;
+
+        // The store decides replays in one statement, so a code used on another gateway is refused here too.
+        var replayed = step is { } s && !await store.MfaStepUps.TryRecordAsync(new MfaStepUpRecord(user.Name, now, s), cancellationToken);
         if (step is null || replayed)
         {
             var why = step is null ? "the code is wrong or too old" : "the code was used already";
@@ -40,7 +65,7 @@ public sealed class MfaStepUp(IReadOnlyDictionary<string, byte[]> secrets, Audit
             throw new RefusedException(IdentityErrors.MfaFailed, $"MFA step-up refused: {why}; wait for the next code from your authenticator app");
         }
 
-        _verified[user.Name] = (now, step.Value);
+        _verified[user.Name] = now;
         await audit.AppendAsync(new AuditEvent { Kind = AuditEventKinds.MfaVerified, User = user.Name, ActionType = "mfa", Mfa = true }, cancellationToken);
         return now;
     }

@@ -9,6 +9,9 @@ public sealed record SessionEnd(SessionEndCode Code, string Message)
 
     public static SessionEnd Idle(TimeSpan idle) => new(SessionEndCode.Idle, $"terminating connection: the session was idle longer than {idle} allowed by policy");
 
+    /// <summary>The token the session logged in with expired (an IdP token's <c>exp</c>, an Airlock session token's end).</summary>
+    public static SessionEnd CredentialExpired(string what) => new(SessionEndCode.Killed, $"terminating connection: {what} expired; log in again (airlock login)");
+
     public static SessionEnd Shutdown { get; } = new(SessionEndCode.Shutdown, "terminating connection: the gateway is shutting down");
 }
 

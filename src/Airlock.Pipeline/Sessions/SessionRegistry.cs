@@ -147,19 +147,27 @@ public sealed class SessionRegistry : IAsyncDisposable
     /// <summary>When a user last stepped up with MFA, if still fresh (<see cref="Airlock.Pipeline.MfaStepUp.FreshSince"/>).</summary>
     public Func<string, DateTimeOffset?>? MfaFreshSince { get; set; }
 
-    /// <summary>Whether an API token is still in force (user, token id): sessions logged in with one end when it is not.</summary>
-    public Func<string, string, CancellationToken, ValueTask<bool>>? TokenStillValid { get; set; }
+    /// <summary>Reads again the MFA step-ups made on other gateways (<see cref="Airlock.Pipeline.MfaStepUp.RefreshAsync"/>), once a check.</summary>
+    public Func<CancellationToken, ValueTask>? RefreshStepUps { get; set; }
 
-    /// <summary>Ends this instance's sessions that logged in with a token (revoked now); other instances see it within a check.</summary>
-    public ValueTask EndTokenSessionsAsync(string tokenId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the revocable credential a session logged in with (an API token, an Airlock session token) is
+    /// still in force: sessions whose credential is not end, here within a check of its revocation anywhere.
+    /// </summary>
+    public Func<GatewayUser, CancellationToken, ValueTask<bool>>? CredentialStillValid { get; set; }
+
+    /// <summary>Ends this instance's sessions that logged in with a credential (revoked now); other instances see it within a check.</summary>
+    public ValueTask EndCredentialSessionsAsync(string credentialId, CancellationToken cancellationToken)
     {
-        foreach (var session in _sessions.Values.Where(s => s.User.Token?.TokenId == tokenId))
+        foreach (var session in _sessions.Values.Where(s => s.User.CredentialId == credentialId))
         {
-            session.End(SessionEnd.Killed($"the revocation of API token {tokenId}"));
+            session.End(SessionEnd.Killed($"the revocation of {CredentialName(credentialId)}"));
         }
 
         return ValueTask.CompletedTask;
     }
+
+    private static string CredentialName(string id) => id.StartsWith("lgn_", StringComparison.Ordinal) ? $"Airlock login {id}" : $"API token {id}";
 
     /// <summary>
     /// Reads again the grants of the open sessions (of one user, or all): a grant approved since a session
@@ -203,16 +211,21 @@ public sealed class SessionRegistry : IAsyncDisposable
         try
         {
             await RefreshGrantsAsync(user: null, cancellationToken);
-            if (TokenStillValid is { } valid)
+            if (RefreshStepUps is { } refresh)
             {
-                // One look per token, however many sessions it has open.
-                foreach (var byToken in _sessions.Values.Where(s => s.User.Token is not null).GroupBy(s => (s.User.Name, s.User.Token!.TokenId)))
+                await refresh(cancellationToken);
+            }
+
+            if (CredentialStillValid is { } valid)
+            {
+                // One look per credential, however many sessions it has open.
+                foreach (var byCredential in _sessions.Values.Where(s => s.User.CredentialId is not null).GroupBy(s => s.User.CredentialId!))
                 {
-                    if (!await valid(byToken.Key.Name, byToken.Key.TokenId, cancellationToken))
+                    if (!await valid(byCredential.First().User, cancellationToken))
                     {
-                        foreach (var session in byToken)
+                        foreach (var session in byCredential)
                         {
-                            session.End(SessionEnd.Killed($"the revocation or expiry of API token {byToken.Key.TokenId}"));
+                            session.End(SessionEnd.Killed($"the revocation or expiry of {CredentialName(byCredential.Key)}"));
                         }
                     }
                 }
@@ -228,7 +241,12 @@ public sealed class SessionRegistry : IAsyncDisposable
         foreach (var session in _sessions.Values)
         {
             var limits = policy.ResolveSessionLimits(session.PrincipalFor(policy), session.Resource);
-            if (limits.Max is { } max && now - session.StartedAt >= max)
+            if (session.User.ValidUntil is { } until && now >= until)
+            {
+                // By the clock, even while the store is away: an IdP token's exp, a session or API token's end.
+                session.End(SessionEnd.CredentialExpired(session.User.CredentialId is { } id ? CredentialName(id) : "the identity provider's token it logged in with"));
+            }
+            else if (limits.Max is { } max && now - session.StartedAt >= max)
             {
                 session.End(SessionEnd.MaxDuration(max));
             }
