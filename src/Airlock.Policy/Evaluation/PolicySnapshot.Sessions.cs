@@ -28,6 +28,26 @@ public sealed partial class PolicySnapshot
     }
 
     /// <summary>
+    /// How long the Airlock session token that <c>airlock login</c> issues to this principal stays valid: the
+    /// bundle's <c>sessions.login</c> (eight hours when unset), tightened by every group of the principal that
+    /// sets <c>login</c>. The shortest wins. Resources play no part: one login serves every resource.
+    /// </summary>
+    public TimeSpan ResolveLoginLifetime(ResolvedPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var lifetime = Bundle.Sessions.Default.Login ?? SessionDefinitions.DefaultLogin;
+        foreach (var group in principal.Groups)
+        {
+            if (Bundle.Sessions.Groups.TryGetValue(group, out var groupLimits) && groupLimits.Login is { } login && login < lifetime)
+            {
+                lifetime = login;
+            }
+        }
+
+        return lifetime;
+    }
+
+    /// <summary>
     /// Whether no rule allows this principal anything but reads on this resource: then the gateway runs
     /// the session in PostgreSQL's read-only transaction mode, so that even a statement the parser misjudged
     /// cannot write. Allow rules count whatever their schedule, tables or ticket conditions, except those

@@ -174,35 +174,49 @@ internal sealed partial class BundleReader
             return;
         }
 
-        Binder.CheckKeys(sessions, "sessions", "max", "idle", "groups");
+        Binder.CheckKeys(sessions, "sessions", "max", "idle", "login", "groups");
         var fallback = SessionDefinitions.Fallback.Default;
         var max = sessions["max"] is { } m ? Binder.Duration(m, "max") : fallback.Max;
         var idle = sessions["idle"] is { } i ? Binder.Duration(i, "idle") : fallback.Idle;
+        var login = sessions["login"] is { } l ? Binder.Duration(l, "login") : fallback.Login;
         var groups = new Dictionary<string, SessionLimits>(StringComparer.Ordinal);
         if (sessions["groups"] is { } g && Binder.Mapping(g, "session groups") is { } groupMap)
         {
             foreach (var (group, limits) in groupMap.Entries)
             {
-                if (ReadSessionLimits(limits, $"sessions of group '{group.Value}'") is { } parsed)
+                if (ReadSessionLimits(limits, $"sessions of group '{group.Value}'", allowLogin: true) is { } parsed)
                 {
                     groups[group.Value] = parsed with { Location = group.Location };
                 }
             }
         }
 
-        _sessions = new SessionDefinitions(new SessionLimits(max, idle, key.Location), groups);
+        _sessions = new SessionDefinitions(new SessionLimits(max, idle, key.Location) { Login = login }, groups);
     }
 
-    private SessionLimits? ReadSessionLimits(YamlNode node, string what)
+    /// <summary>
+    /// The limits of a group or a resource. Only a group may set <c>login</c>: a login is not tied to one
+    /// resource, so on a resource it is refused as an unknown key rather than silently never applied.
+    /// </summary>
+    private SessionLimits? ReadSessionLimits(YamlNode node, string what, bool allowLogin = false)
     {
         if (Binder.Mapping(node, what) is not { } limits)
         {
             return null;
         }
 
-        Binder.CheckKeys(limits, what, "max", "idle");
+        if (allowLogin)
+        {
+            Binder.CheckKeys(limits, what, "max", "idle", "login");
+        }
+        else
+        {
+            Binder.CheckKeys(limits, what, "max", "idle");
+        }
+
         var max = limits["max"] is { } m ? Binder.Duration(m, "max") : null;
         var idle = limits["idle"] is { } i ? Binder.Duration(i, "idle") : null;
-        return new SessionLimits(max, idle, node.Location);
+        var login = allowLogin && limits["login"] is { } l ? Binder.Duration(l, "login") : null;
+        return new SessionLimits(max, idle, node.Location) { Login = login };
     }
 }

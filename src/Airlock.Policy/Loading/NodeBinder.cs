@@ -123,9 +123,17 @@ internal sealed class NodeBinder(DiagnosticBag diagnostics)
             return null;
         }
 
-        if (DurationText.TryParse(text, out var duration) && duration > TimeSpan.Zero)
+        if (DurationText.TryParse(text, out var duration))
         {
-            return duration;
+            if (duration > TimeSpan.Zero)
+            {
+                return duration;
+            }
+
+            // Zero reads as a duration, but no limit, window or lifetime in a policy means anything at zero;
+            // "is not a duration" would puzzle whoever wrote it.
+            Report(PolicyErrors.BadDuration, node.Location, $"{what} must be longer than zero, not '{text}'");
+            return null;
         }
 
         Report(PolicyErrors.BadDuration, node.Location, $"{what} '{text}' is not a duration; write it like 30s, 15m, 8h, 1h30m or 2d");

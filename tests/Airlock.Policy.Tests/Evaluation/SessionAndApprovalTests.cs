@@ -91,6 +91,82 @@ public sealed class SessionAndApprovalTests
         Assert.Contains("did you mean 'eng'", result.Single(PolicyErrors.UnknownGroup).Message, StringComparison.Ordinal);
     }
 
+    private const string Logins = """
+        sessions:
+          max: 1h
+          login: 12h
+          groups:
+            eng: { login: 2h }
+            dba: { login: 24h, idle: 5m }
+            approvers: { login: 30m }
+        rules:
+          - id: r1
+            allow: { resources: [db] }
+        """;
+
+    [Fact]
+    public void Without_a_login_setting_a_login_lasts_eight_hours_whatever_the_session_limits()
+    {
+        var bare = Compile("rules:\n  - id: r1\n    allow: { resources: [db] }\n");
+        var limited = Compile("sessions:\n  max: 1h\n  groups:\n    eng: { max: 10m }\nrules:\n  - id: r1\n    allow: { resources: [db] }\n");
+
+        Assert.Equal(TimeSpan.FromHours(8), bare.ResolveLoginLifetime(bare.ResolvePrincipal(Who("alice"))));
+        Assert.Equal(TimeSpan.FromHours(8), limited.ResolveLoginLifetime(limited.ResolvePrincipal(Who("alice"))));
+        Assert.Equal(TimeSpan.FromHours(8), limited.ResolveLoginLifetime(limited.ResolvePrincipal(Who("dave"))));
+    }
+
+    [Theory]
+    [InlineData("dave", new string[0], 12 * 60)]
+    [InlineData("alice", new string[0], 2 * 60)]
+    [InlineData("dave", new[] { "idp-eng" }, 2 * 60)]
+    [InlineData("bob", new string[0], 12 * 60)]
+    [InlineData("carol", new string[0], 30)]
+    [InlineData("carol", new[] { "idp-eng" }, 30)]
+    public void A_login_lasts_the_bundle_default_shortened_by_the_groups_that_set_one(string user, string[] idpGroups, int minutes)
+    {
+        // The bundle default may be longer than eight hours; a group's longer login (dba, 24h) never lengthens it.
+        using var bundle = new TempBundle(("world.yaml", World.Definitions), ("sessions.yaml", Logins));
+        var snapshot = bundle.Compile();
+
+        var lifetime = snapshot.ResolveLoginLifetime(snapshot.ResolvePrincipal(Who(user, idpGroups: idpGroups)));
+
+        Assert.Equal(TimeSpan.FromMinutes(minutes), lifetime);
+    }
+
+    [Fact]
+    public void The_login_setting_is_read_with_its_place_and_leaves_session_limits_alone()
+    {
+        using var bundle = new TempBundle(("world.yaml", World.Definitions), ("sessions.yaml", Logins));
+        var snapshot = bundle.Compile();
+
+        Assert.Equal(TimeSpan.FromHours(12), snapshot.Bundle.Sessions.Default.Login);
+        Assert.Equal(TimeSpan.FromHours(2), snapshot.Bundle.Sessions.Groups["eng"].Login);
+        Assert.Null(snapshot.Bundle.Sessions.Groups["eng"].Max);
+        Assert.Equal(5, snapshot.Bundle.Sessions.Groups["eng"].Location.Line);
+        var limits = snapshot.ResolveSessionLimits(snapshot.ResolvePrincipal(Who("alice")), "db");
+        Assert.Equal(TimeSpan.FromHours(1), limits.Max);
+        Assert.Equal(TimeSpan.FromMinutes(15), limits.Idle);
+    }
+
+    [Theory]
+    [InlineData("sessions:\n  login: 0s\n", PolicyErrors.BadDuration, 2, 10, "login must be longer than zero, not '0s'")]
+    [InlineData("sessions:\n  login: 0h0m\n", PolicyErrors.BadDuration, 2, 10, "longer than zero")]
+    [InlineData("sessions:\n  login: -1h\n", PolicyErrors.BadDuration, 2, 10, "login '-1h' is not a duration")]
+    [InlineData("sessions:\n  login: 8 hours\n", PolicyErrors.BadDuration, 2, 10, "not a duration")]
+    [InlineData("sessions:\n  groups:\n    eng: { login: 0m }\n", PolicyErrors.BadDuration, 3, 19, "longer than zero")]
+    [InlineData("sessions:\n  groups:\n    eng: { login: soon }\n", PolicyErrors.BadDuration, 3, 19, "not a duration")]
+    [InlineData("sessions:\n  logn: 1h\n", PolicyErrors.UnknownKey, 2, 3, "did you mean 'login'")]
+    [InlineData("resources:\n  short-db:\n    type: postgres\n    postgres: { host: h, database: d, user: u }\n    sessions: { max: 2h, login: 1h }\n", PolicyErrors.UnknownKey, 5, 26, "unknown key 'login' in sessions of resource 'short-db'")]
+    public void Login_mistakes_are_reported_where_they_are(string text, string id, int line, int column, string message)
+    {
+        using var bundle = new TempBundle(("world.yaml", World.Definitions), ("x.yaml", text + "rules:\n  - id: r1\n    allow: { resources: [db] }\n"));
+
+        var result = bundle.Load();
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(message, result.At(id, bundle.PathOf("x.yaml"), line, column).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_review_rule_carries_its_approval_requirement()
     {

@@ -76,6 +76,15 @@ public sealed class SampleBundleTests
     }
 
     [Fact]
+    public void In_the_sample_a_contractor_logs_in_for_an_hour_and_everyone_else_for_eight()
+    {
+        var snapshot = SnapshotCompiler.Compile(Loaded.Bundle!);
+
+        Assert.Equal(TimeSpan.FromHours(1), snapshot.ResolveLoginLifetime(snapshot.ResolvePrincipal(new PrincipalInfo { User = "frank" })));
+        Assert.Equal(TimeSpan.FromHours(8), snapshot.ResolveLoginLifetime(snapshot.ResolvePrincipal(new PrincipalInfo { User = "alice" })));
+    }
+
+    [Fact]
     public void Anyone_outside_every_group_is_denied_everything_in_the_sample()
     {
         var snapshot = SnapshotCompiler.Compile(Loaded.Bundle!);
