@@ -27,25 +27,43 @@ internal static class ReviewsCommands
         return reviews;
     }
 
-    internal sealed record Common(Option<string?> Gateway, Option<string?> User, Option<string?> TokenFile)
+    internal sealed record Common(Option<string?> Gateway, Option<string?> User, Option<string?> TokenFile, Option<string?> ConfigDir)
     {
         public static Common Create() => new(
             new Option<string?>("--gateway") { Description = $"The admin API's address (default ${SessionsCommands.GatewayVariable}, or http://127.0.0.1:8080).", HelpName = "URL" },
-            new Option<string?>("--user") { Description = $"Your Airlock user (default ${UserVariable}).", HelpName = "NAME" },
-            new Option<string?>("--token-file") { Description = $"A file holding your Airlock token (default: ${TokenVariable}).", HelpName = "FILE" });
+            new Option<string?>("--user") { Description = $"Your Airlock user (default ${UserVariable}; else your airlock login).", HelpName = "NAME" },
+            new Option<string?>("--token-file") { Description = $"A file holding your Airlock token (default: ${TokenVariable}; else your airlock login).", HelpName = "FILE" },
+            new Option<string?>("--config-dir") { Description = $"Where airlock login keeps your logins (default ${StoredLogins.DirectoryVariable}, else ~/.config/airlock).", HelpName = "DIR" });
 
         public void AddTo(Command command)
         {
             command.Add(Gateway);
             command.Add(User);
             command.Add(TokenFile);
+            command.Add(ConfigDir);
         }
 
+        /// <summary>
+        /// A client that authenticates as you: with --user and your token (--token-file or $AIRLOCK_TOKEN) when
+        /// given, else with the Airlock session token <c>airlock login</c> keeps for this gateway.
+        /// </summary>
         public HttpClient Client(ParseResult parse)
         {
-            var user = parse.GetValue(User) ?? Environment.GetEnvironmentVariable(UserVariable)
-                ?? throw new CliUsageException($"who are you? pass --user NAME or set {UserVariable}");
-            var token = SessionsCommands.ReadToken(parse.GetValue(TokenFile), TokenVariable, "Airlock token");
+            var user = parse.GetValue(User) ?? Environment.GetEnvironmentVariable(UserVariable);
+            var tokenFile = parse.GetValue(TokenFile);
+            string token;
+            if (user is null && tokenFile is null && Environment.GetEnvironmentVariable(TokenVariable) is null)
+            {
+                var login = StoredLogins.Find(StoredLogins.DirectoryFor(parse.GetValue(ConfigDir)), StoredLogins.Key(parse.GetValue(Gateway)))
+                    ?? throw new CliUsageException($"who are you? run airlock login, or pass --user NAME (or set {UserVariable}) with your token");
+                (user, token) = (login.User, login.Token);
+            }
+            else
+            {
+                user ??= throw new CliUsageException($"who are you? pass --user NAME or set {UserVariable}");
+                token = SessionsCommands.ReadToken(tokenFile, TokenVariable, "Airlock token");
+            }
+
             var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + token));
             return SessionsCommands.ApiClient(parse.GetValue(Gateway), new AuthenticationHeaderValue("Basic", basic));
         }

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Airlock.Gateway.Admin;
 
 /// <summary>The admin API's routes, grouped by feature.</summary>
-internal static class AdminEndpoints
+internal static partial class AdminEndpoints
 {
     private const string AdminItem = "airlock.admin";
 
@@ -45,6 +45,7 @@ internal static class AdminEndpoints
         routes.MapReviewsApi(host);
         routes.MapAccessApi(host);
         routes.MapTokensApi(host);
+        routes.MapLoginApi(host);
         routes.MapGroup("/v1/mfa").AddEndpointFilter(UserFilter(host)).MapPost("/", async (MfaBody body, HttpContext http, CancellationToken cancellationToken) =>
         {
             try
@@ -167,7 +168,15 @@ internal static class AdminEndpoints
         GatewayUser? user = null;
         if (header.StartsWith("Basic ", StringComparison.Ordinal) && BasicCredentials(header.AsSpan(6).Trim()) is var (name, token))
         {
-            user = await host.Users.AuthenticateAsync(name, token, context.HttpContext.RequestAborted);
+            try
+            {
+                user = await host.Users.AuthenticateAsync(name, token, context.HttpContext.RequestAborted);
+            }
+            catch (RefusedException ex)
+            {
+                // A revoked or expired login: its holder is told which, and that airlock login makes a new one.
+                return Results.Json(new { Error = $"{ex.ErrorId}: {ex.Message}", ErrorId = ex.ErrorId }, AdminApi.Json, statusCode: StatusCodes.Status401Unauthorized);
+            }
         }
 
         if (user is null)

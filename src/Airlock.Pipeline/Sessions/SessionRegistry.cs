@@ -219,7 +219,7 @@ public sealed class SessionRegistry : IAsyncDisposable
             if (CredentialStillValid is { } valid)
             {
                 // One look per credential, however many sessions it has open.
-                foreach (var byCredential in _sessions.Values.Where(s => s.User.CredentialId is not null).GroupBy(s => s.User.CredentialId!))
+                foreach (var byCredential in _sessions.Values.Where(s => s.User.CredentialId is not null).GroupBy(s => s.User.CredentialId!, StringComparer.Ordinal))
                 {
                     if (!await valid(byCredential.First().User, cancellationToken))
                     {
