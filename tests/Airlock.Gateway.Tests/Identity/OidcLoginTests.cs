@@ -6,6 +6,7 @@ using Airlock.Gateway.Secrets;
 using Airlock.Gateway.Tests.Support;
 using Airlock.Store;
 using Airlock.TestSupport;
+using Airlock.TestSupport.Identity;
 using Npgsql;
 
 namespace Airlock.Gateway.Tests.Identity;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Airlock.Audit;
 using Airlock.Gateway.Identity;
+using Airlock.TestSupport.Identity;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Airlock.Gateway.Tests.Identity;
