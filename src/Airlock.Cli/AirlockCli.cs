@@ -37,6 +37,9 @@ internal static class AirlockCli
         root.Add(AccessCommands.Grants(context));
         root.Add(TokensCommands.Build(context));
         root.Add(MfaCommand.Build(context));
+        root.Add(LoginCommands.Login(context));
+        root.Add(LoginCommands.Logout(context));
+        root.Add(LoginCommands.Connect(context));
         root.Add(AuditCommands.Build(context));
         return root;
     }

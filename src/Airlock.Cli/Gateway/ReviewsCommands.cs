@@ -60,7 +60,11 @@ internal static class ReviewsCommands
             }
             else
             {
-                user ??= throw new CliUsageException($"who are you? pass --user NAME or set {UserVariable}");
+                if (user is null)
+                {
+                    throw new CliUsageException($"who are you? pass --user NAME or set {UserVariable}");
+                }
+
                 token = SessionsCommands.ReadToken(tokenFile, TokenVariable, "Airlock token");
             }
 

@@ -93,7 +93,7 @@ internal static class SessionsCommands
     }
 
     /// <summary>An HTTP client for the admin API at --gateway (or $AIRLOCK_GATEWAY, or the default address).</summary>
-    internal static HttpClient ApiClient(string? gateway, AuthenticationHeaderValue authorization)
+    internal static HttpClient ApiClient(string? gateway, AuthenticationHeaderValue? authorization)
     {
         var address = gateway ?? Environment.GetEnvironmentVariable(GatewayVariable) ?? "http://127.0.0.1:8080";
         if (!Uri.TryCreate(address.EndsWith('/') ? address : address + "/", UriKind.Absolute, out var baseAddress))

@@ -30,7 +30,7 @@ internal static class StoredLogins
     /// <summary><c>--config-dir</c>, else <c>$AIRLOCK_CONFIG_DIR</c>, else <c>$XDG_CONFIG_HOME/airlock</c>, else <c>~/.config/airlock</c>.</summary>
     public static string DirectoryFor(string? option)
     {
-        if (option ?? Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } chosen)
+        if ((option ?? Environment.GetEnvironmentVariable(DirectoryVariable)) is { Length: > 0 } chosen)
         {
             return Path.GetFullPath(chosen);
         }
@@ -81,7 +81,7 @@ internal static class StoredLogins
             return [];
         }
 
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~OwnerOnly) != 0)
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~OwnerOnly) != UnixFileMode.None)
         {
             throw new CliUsageException($"{path} can be read by others, so the logins in it are not yours alone: run chmod 600 {path}, then airlock login again");
         }

@@ -189,7 +189,19 @@ internal sealed partial class PgClientConnection
         }
 
         var secret = new PgReader(payload).ReadCString();
-        var authenticated = await _services.Authenticator.AuthenticateAsync(user, secret, cancellationToken);
+        GatewayUser? authenticated;
+        try
+        {
+            authenticated = await _services.Authenticator.AuthenticateAsync(user, secret, cancellationToken);
+        }
+        catch (RefusedException ex)
+        {
+            // The token was this user's once (revoked, expired): the client holds it, so it may hear which.
+            await AuditAuthFailureAsync(user, database, $"{ex.ErrorId}: {ex.Message}");
+            await TrySendFatalAsync(GatewayErrors.Login($"{ex.ErrorId}: {ex.Message}"));
+            return false;
+        }
+
         if (authenticated is null)
         {
             await AuditAuthFailureAsync(user, database, "wrong token or unknown user");

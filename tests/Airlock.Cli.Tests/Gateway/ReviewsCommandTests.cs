@@ -166,7 +166,10 @@ public sealed partial class ReviewsCommandTests(ReviewsDemoFixture fixture) : IC
         await using var after = new NpgsqlCommand("SELECT 1", open);
         var ended = await Assert.ThrowsAnyAsync<Exception>(() => after.ExecuteScalarAsync());
         Assert.Contains("57P01", (ended as PostgresException ?? ended.InnerException as PostgresException)?.SqlState ?? ended.ToString(), StringComparison.Ordinal);
-        Assert.Contains("password authentication failed", (await PsqlWithAsync("alice", secret, "SELECT 1")).StandardError, StringComparison.Ordinal);
+        var refused = (await PsqlWithAsync("alice", secret, "SELECT 1")).StandardError;
+        Assert.Contains("AL1011", refused, StringComparison.Ordinal);
+        Assert.Contains($"API token {id} (nightly-checks) was revoked", refused, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, refused, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,246 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Airlock.Audit;
+using Airlock.Gateway.Configuration;
+using Airlock.Gateway.Hosting;
+using Airlock.Gateway.Secrets;
+using Airlock.Cli.Tests.Support;
+using Airlock.Store;
+using Airlock.TestSupport;
+using Airlock.TestSupport.Identity;
+using Npgsql;
+
+namespace Airlock.Cli.Tests.Gateway;
+
+/// <summary>
+/// `airlock login` as a new user runs it: a real (test) OIDC issuer with the device flow, a gateway with its
+/// admin API, PostgreSQL behind it, and psql. The browser step is the IdP's ApproveDevice with the code the
+/// CLI printed. Then `airlock connect` runs psql with the Airlock session token, `--print` gives a command
+/// without it, and `airlock logout` revokes it everywhere.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // file modes and psql from Debian packages
+public sealed class LoginCommandTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("airlock-login-").FullName;
+    private PostgresCluster _cluster = null!;
+    private TestIdentityProvider _idp = null!;
+    private GatewayHost _host = null!;
+
+    private string Gateway => _host.AdminApi!.Address.ToString().TrimEnd('/');
+
+    private string ConfigDir => Path.Combine(_dir, "home", ".config", "airlock");
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await PostgresCluster.StartAsync();
+        await _cluster.CreateDatabaseAsync("demo");
+        await _cluster.RunPsqlAsync("demo", "CREATE TABLE orders (id integer PRIMARY KEY, status text NOT NULL); INSERT INTO orders SELECT g, 'paid' FROM generate_series(1, 10) AS g");
+        _idp = await TestIdentityProvider.StartAsync();
+        _idp.PollInterval = 0;
+        Directory.CreateDirectory(Path.Combine(_dir, "secrets"));
+        await File.WriteAllTextAsync(Path.Combine(_dir, "secrets", "upstream-password"), _cluster.Password + "\n");
+        var path = Path.Combine(_dir, "airlock.yaml");
+        await File.WriteAllTextAsync(path, $"""
+            listen: {"{"} postgres: 127.0.0.1:0, http: 127.0.0.1:0 {"}"}
+            policy: "{CliRunner.Samples}"
+            store: sqlite:./airlock.db
+            instance: gw-login
+            oidc:
+              issuer: {_idp.Issuer}
+              audience: {TestIdentityProvider.Audience}
+              client_id: {TestIdentityProvider.Audience}
+              require_https_metadata: false
+            upstreams:
+              demo:
+                host: {_cluster.Host}
+                port: {_cluster.Port.ToString(CultureInfo.InvariantCulture)}
+                database: demo
+                user: {_cluster.SuperUser}
+                password: file:secrets/upstream-password
+                sslmode: disable
+            """);
+        var loaded = GatewayConfigLoader.Load(path, new SecretResolver());
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
+        _host = await GatewayHost.StartAsync(loaded.Config!);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _idp.DisposeAsync();
+        await _cluster.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Dave_logs_in_through_the_idp_and_psql_uses_the_session_token_until_he_logs_out()
+    {
+        var login = await LoginAsync(new Dictionary<string, object> { ["preferred_username"] = "dave", ["groups"] = new[] { "sre-leads" }, ["amr"] = new[] { "pwd", "otp" } });
+        Assert.True(login.ExitCode == AirlockCli.Ok, login.Error);
+        Assert.Contains("logged in to " + Gateway + " as dave", login.Out, StringComparison.Ordinal);
+        Assert.Contains("approvers", login.Out, StringComparison.Ordinal);
+        Assert.Contains(_idp.Issuer + "/activate", login.Error, StringComparison.Ordinal);
+
+        // Kept for dave alone, and never printed.
+        var file = Path.Combine(ConfigDir, "logins.json");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(ConfigDir));
+        var (token, id, expires) = Stored();
+        Assert.StartsWith("als_", token, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, login.Out + login.Error, StringComparison.Ordinal);
+        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromHours(7.9), TimeSpan.FromHours(8));
+
+        // airlock connect runs psql with it; the IdP groups and MFA from the login drive policy.
+        var read = await CliRunner.RunAsync(CancellationToken.None, "connect", "demo", "--gateway", Gateway, "--config-dir", ConfigDir, "--", "-X", "-At", "-c", "SELECT count(*) FROM orders");
+        Assert.True(read.ExitCode == 0, read.Error);
+        Assert.Equal("10", read.Out.Trim());
+
+        // --print: a command for a shell, naming a 0600 pgpass file, never the token; run as a user would paste it.
+        var print = CliRunner.Run("connect", "demo", "--print", "--gateway", Gateway, "--config-dir", ConfigDir);
+        Assert.True(print.ExitCode == AirlockCli.Ok, print.Error);
+        Assert.DoesNotContain(token, print.Out, StringComparison.Ordinal);
+        Assert.StartsWith("PGPASSFILE=", print.Out, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(ConfigDir, "pgpass")));
+        var pasted = await ProcessRunner.RunAsync(
+            "/bin/sh",
+            ["-c", print.Out.Trim() + " -X -At -c 'SELECT max(id) FROM orders'"],
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = PostgresCluster.DefaultBinDirectory + ":/usr/bin:/bin", ["PGSSLMODE"] = "disable" });
+        Assert.True(pasted.ExitCode == 0, pasted.StandardError);
+        Assert.Equal("10", pasted.StandardOutput.Trim());
+
+        // The CLI's own commands use the login too (a person's credentials: reviews).
+        var reviews = CliRunner.Run("reviews", "list", "--gateway", Gateway, "--config-dir", ConfigDir);
+        Assert.True(reviews.ExitCode == AirlockCli.Ok, reviews.Error);
+
+        // Logout revokes it: an open session ends, the token logs in no more (with its reason), and it is forgotten.
+        await using var open = new NpgsqlConnection($"Host=127.0.0.1;Port={_host.Postgres.Endpoint.Port};Username=dave;Password={token};Database=demo;SSL Mode=Disable;Pooling=false;Timeout=15");
+        await open.OpenAsync();
+        var logout = CliRunner.Run("logout", "--gateway", Gateway, "--config-dir", ConfigDir);
+        Assert.True(logout.ExitCode == AirlockCli.Ok, logout.Error);
+        Assert.Contains(id + " is revoked", logout.Out, StringComparison.Ordinal);
+        await using var after = new NpgsqlCommand("SELECT 1", open);
+        var ended = await Assert.ThrowsAnyAsync<Exception>(() => after.ExecuteScalarAsync());
+        Assert.Contains("57P01", (ended as PostgresException ?? ended.InnerException as PostgresException)?.SqlState ?? ended.ToString(), StringComparison.Ordinal);
+        var refused = await PsqlAsync("dave", token);
+        Assert.Contains("AL1011", refused.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"your Airlock login {id} was revoked", refused.StandardError, StringComparison.Ordinal);
+        Assert.Contains("not logged in", CliRunner.Run("connect", "demo", "--gateway", Gateway, "--config-dir", ConfigDir).Error, StringComparison.Ordinal);
+
+        // The trail: the login and the logout with the token's id, the refused login with its reason; the secret nowhere.
+        var events = await AuditAsync();
+        Assert.Contains(events, e => e.Kind == AuditEventKinds.Login && e.User == "dave" && e.Mfa == true && e.Detail!["login_token_id"] == id);
+        Assert.Contains(events, e => e.Kind == AuditEventKinds.Logout && e.Detail!["login_token_id"] == id);
+        Assert.Contains(events, e => e.Kind == AuditEventKinds.AuthFailed && e.User == "dave" && (e.Error ?? string.Empty).Contains("AL1011", StringComparison.Ordinal));
+        var stored = string.Concat(Directory.EnumerateFiles(_dir, "airlock.db*").Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
+        Assert.DoesNotContain(token, stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Policy_shortens_a_contractors_login_and_an_expired_or_denied_login_stores_nothing()
+    {
+        // frank is a contractor (policy sessions.login: 1h for contractors).
+        var frank = await LoginAsync(new Dictionary<string, object> { ["preferred_username"] = "frank" });
+        Assert.True(frank.ExitCode == AirlockCli.Ok, frank.Error);
+        Assert.InRange(Stored().Expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+
+        Directory.Delete(ConfigDir, recursive: true);
+        var denied = await LoginAsync(claims: null);
+        Assert.Equal(AirlockCli.Failed, denied.ExitCode);
+        Assert.Contains("denied at the identity provider", denied.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(ConfigDir, "logins.json")));
+    }
+
+    [Fact]
+    public async Task A_logins_file_others_can_read_is_refused_and_a_gateway_without_oidc_client_says_so()
+    {
+        var login = await LoginAsync(new Dictionary<string, object> { ["preferred_username"] = "dave" });
+        Assert.True(login.ExitCode == AirlockCli.Ok, login.Error);
+        var file = Path.Combine(ConfigDir, "logins.json");
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var refused = CliRunner.Run("connect", "demo", "--print", "--gateway", Gateway, "--config-dir", ConfigDir);
+        Assert.Equal(AirlockCli.Usage, refused.ExitCode);
+        Assert.Contains("chmod 600", refused.Error, StringComparison.Ordinal);
+
+        // A gateway's admin API that does not offer login answers with the id and what to configure.
+        var nowhere = CliRunner.Run("login", "--gateway", "http://127.0.0.1:1", "--config-dir", ConfigDir);
+        Assert.NotEqual(AirlockCli.Ok, nowhere.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_revoked_api_token_and_an_idp_token_for_someone_else_are_refused_with_their_reasons_and_audited()
+    {
+        Assert.True((await LoginAsync(new Dictionary<string, object> { ["preferred_username"] = "alice" })).ExitCode == AirlockCli.Ok);
+        var make = CliRunner.Run("tokens", "create", "--name", "ci", "--resource", "demo", "--gateway", Gateway, "--config-dir", ConfigDir);
+        Assert.True(make.ExitCode == AirlockCli.Ok, make.Error);
+        var apiToken = make.Out.Trim();
+        Assert.True((await PsqlAsync("alice", apiToken)).ExitCode == 0);
+        var tokenId = (await _host.Store.ApiTokens.ListAsync("alice")).Single().Id;
+        Assert.True(CliRunner.Run("tokens", "revoke", tokenId, "--gateway", Gateway, "--config-dir", ConfigDir).ExitCode == AirlockCli.Ok);
+
+        var revoked = await PsqlAsync("alice", apiToken);
+        Assert.Contains("AL1011", revoked.StandardError, StringComparison.Ordinal);
+        Assert.Contains(tokenId, revoked.StandardError, StringComparison.Ordinal);
+
+        // An IdP token sent straight to /v1/login for exchange is validated like any: a tampered one is refused.
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Gateway + "/v1/login");
+        request.Headers.Authorization = new("Bearer", TestIdentityProvider.Tamper(_idp.Mint(), user: "bob"));
+        using var response = await http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("AL0841", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var events = await AuditAsync();
+        Assert.Contains(events, e => e.Kind == AuditEventKinds.AuthFailed && e.User == "alice" && (e.Error ?? string.Empty).Contains("AL1011", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Kind == AuditEventKinds.AuthFailed && e.ErrorCode == "AL0841");
+        Assert.DoesNotContain(events, e => JsonSerializer.Serialize(e).Contains(apiToken, StringComparison.Ordinal));
+    }
+
+    /// <summary>Runs airlock login; plays the user at the IdP: approves the code the CLI asked for with these claims, or denies it when null.</summary>
+    private async Task<CliResult> LoginAsync(IDictionary<string, object>? claims)
+    {
+        var run = CliRunner.RunAsync(CancellationToken.None, "login", "--gateway", Gateway, "--config-dir", ConfigDir);
+        var code = await _idp.WaitForUserCodeAsync(TimeSpan.FromSeconds(30));
+        if (claims is null)
+        {
+            _idp.DenyDevice(code);
+        }
+        else
+        {
+            _idp.ApproveDevice(code, claims);
+        }
+
+        var result = await run;
+        if (claims is not null)
+        {
+            Assert.Contains(code, result.Error, StringComparison.Ordinal);
+        }
+
+        return result;
+    }
+
+    private (string Token, string Id, DateTimeOffset Expires) Stored()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(ConfigDir, "logins.json")));
+        var login = document.RootElement.GetProperty("logins")[0];
+        return (login.GetProperty("token").GetString()!, login.GetProperty("id").GetString()!, login.GetProperty("expires_at").GetDateTimeOffset());
+    }
+
+    private async Task<List<AuditEvent>> AuditAsync()
+    {
+        await _host.Audit.CheckpointAsync();
+        var events = new List<AuditEvent>();
+        await foreach (var row in _host.Store.Audit.ReadAsync(AuditQuery.All))
+        {
+            events.Add(AuditEventJson.Deserialize(row.Body).Event);
+        }
+
+        return events;
+    }
+
+    private Task<ProcessResult> PsqlAsync(string user, string password) =>
+        ProcessRunner.RunAsync(
+            Path.Combine(PostgresCluster.DefaultBinDirectory, "psql"),
+            ["-X", "-At", "-h", "127.0.0.1", "-p", _host.Postgres.Endpoint.Port.ToString(CultureInfo.InvariantCulture), "-U", user, "-d", "demo", "-c", "SELECT 1"],
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["PGPASSWORD"] = password, ["PGSSLMODE"] = "disable", ["PGCONNECT_TIMEOUT"] = "15" });
+}
