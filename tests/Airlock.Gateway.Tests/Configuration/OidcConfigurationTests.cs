@@ -38,6 +38,8 @@ public sealed class OidcConfigurationTests : IDisposable
               clock_skew: 30s
               mfa: { amr: [hwk], acr: ["urn:example:loa:2fa"] }
               require_https_metadata: true
+              client_id: airlock-cli
+              scopes: [openid, profile, groups]
             """);
 
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
@@ -52,6 +54,8 @@ public sealed class OidcConfigurationTests : IDisposable
         Assert.Equal(["hwk"], oidc.MfaAmr);
         Assert.Equal(["urn:example:loa:2fa"], oidc.MfaAcr);
         Assert.True(oidc.RequireHttpsMetadata);
+        Assert.Equal("airlock-cli", oidc.ClientId);
+        Assert.Equal(["openid", "profile", "groups"], oidc.Scopes);
         Assert.Equal(5, oidc.Location.Line);
     }
 
@@ -69,6 +73,8 @@ public sealed class OidcConfigurationTests : IDisposable
         Assert.Equal(["mfa", "otp", "hwk", "swk"], oidc.MfaAmr);
         Assert.Empty(oidc.MfaAcr);
         Assert.True(oidc.RequireHttpsMetadata);
+        Assert.Null(oidc.ClientId); // airlock login is not offered
+        Assert.Equal(["openid", "profile", "email"], oidc.Scopes);
         Assert.Null(Load(string.Empty).Config!.Oidc);
     }
 
@@ -173,5 +179,22 @@ public sealed class OidcConfigurationTests : IDisposable
 
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         Assert.Equal(TimeSpan.Zero, result.Config!.Oidc!.ClockSkew);
+    }
+
+    [Fact]
+    public void A_client_id_that_is_not_text_or_scopes_that_are_not_a_list_are_refused_at_their_place()
+    {
+        var clientId = Single(Load("oidc: { issuer: https://idp.example.com, audience: airlock, client_id: [a, b] }"));
+        Assert.Contains("oidc.client_id", clientId.Message, StringComparison.Ordinal);
+        Assert.Equal(4, clientId.Location.Line);
+
+        var scopes = Single(Load("""
+            oidc:
+              issuer: https://idp.example.com
+              audience: airlock
+              scopes: openid
+            """));
+        Assert.Contains("oidc.scopes", scopes.Message, StringComparison.Ordinal);
+        Assert.Equal(7, scopes.Location.Line);
     }
 }

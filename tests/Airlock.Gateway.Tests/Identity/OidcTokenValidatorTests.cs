@@ -59,7 +59,25 @@ public sealed class OidcTokenValidatorTests : IAsyncLifetime
         Assert.Equal(["dba", "oncall"], result.Identity.Groups);
         Assert.True(result.Identity.Mfa);
         Assert.Equal(new DateTimeOffset(expires).ToUnixTimeSeconds(), result.Identity.ExpiresAt.ToUnixTimeSeconds());
-        Assert.Equal(new Airlock.Pipeline.GatewayUser("alice", result.Identity.Groups, true), result.Identity.ToGatewayUser());
+        Assert.Equal(
+            new Airlock.Pipeline.GatewayUser("alice", result.Identity.Groups, true) { ValidUntil = result.Identity.ExpiresAt, MfaAt = result.Identity.MfaAt },
+            result.Identity.ToGatewayUser());
+
+        // Without auth_time, the MFA was at least as recent as the token's issue (Mint sets iat to now).
+        Assert.InRange(result.Identity.MfaAt!.Value, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+    }
+
+    [Fact]
+    public async Task Mfa_time_is_the_tokens_auth_time_and_there_is_none_without_mfa()
+    {
+        using var validator = Validator();
+        var authTime = DateTimeOffset.UtcNow.AddMinutes(-40).ToUnixTimeSeconds();
+
+        var withAuthTime = await validator.ValidateAsync(_idp.Mint(new Dictionary<string, object> { ["amr"] = new[] { "otp" }, ["auth_time"] = authTime }), CancellationToken.None);
+        var withoutMfa = await validator.ValidateAsync(_idp.Mint(new Dictionary<string, object> { ["amr"] = new[] { "pwd" }, ["auth_time"] = authTime }), CancellationToken.None);
+
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(authTime), withAuthTime.Identity!.MfaAt);
+        Assert.Null(withoutMfa.Identity!.MfaAt);
     }
 
     [Fact]
