@@ -8,4 +8,16 @@ public static class IdentityErrors
 
     /// <summary>An MFA step-up refused: no TOTP set up, or a wrong, old or reused code.</summary>
     public const string MfaFailed = "AL1010";
+
+    /// <summary>A login with a token that was good once and is no more: revoked (API token, or <c>airlock logout</c>). Told only to whoever holds the token.</summary>
+    public const string TokenRevoked = "AL1011";
+
+    /// <summary>A login with a token past its expiry (an API token, or an Airlock session token: <c>airlock login</c> again).</summary>
+    public const string TokenExpired = "AL1012";
+
+    /// <summary><c>airlock login</c> refused: OIDC is not configured, or the IdP's token failed validation (its own AL084x says why).</summary>
+    public const string LoginRefused = "AL1013";
+
+    /// <summary>An action that policy wants done with fresh MFA (a review vote, an access decision) by someone whose MFA is too old.</summary>
+    public const string MfaNotFresh = "AL1014";
 }
