@@ -8,6 +8,9 @@ public sealed record GatewayUser(string Name, IReadOnlyList<string> IdpGroups, b
     /// <summary>For a login with an API token: which token, and the resources and statement kinds it is limited to. Null: the user's own login, limited by policy only.</summary>
     public TokenScope? Token { get; init; }
 
+    /// <summary>When the identity provider last saw MFA (its auth_time, else the token's issue time); null when it did not, or for a static user.</summary>
+    public DateTimeOffset? MfaAt { get; init; }
+
     /// <summary>Who this is, as policy resolves principals (its groups, grants and MFA are added by the caller where they apply).</summary>
     public PrincipalInfo PrincipalInfo() => new() { User = Name, IdpGroups = IdpGroups, Mfa = Mfa };
 }
