@@ -195,7 +195,7 @@ internal static partial class AdminEndpoints
         var status = ex.ErrorId switch
         {
             ApprovalErrors.NotFound => StatusCodes.Status404NotFound,
-            ApprovalErrors.SelfApproval or ApprovalErrors.NotAnApprover or IdentityErrors.MfaFailed => StatusCodes.Status403Forbidden,
+            ApprovalErrors.SelfApproval or ApprovalErrors.NotAnApprover or IdentityErrors.MfaFailed or IdentityErrors.MfaNotFresh => StatusCodes.Status403Forbidden,
             ApprovalErrors.ReasonRequired or ApprovalErrors.InvalidAccessRequest or IdentityErrors.InvalidToken => StatusCodes.Status400BadRequest,
             _ => StatusCodes.Status409Conflict,
         };

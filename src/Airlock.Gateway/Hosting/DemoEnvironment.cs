@@ -116,12 +116,12 @@ public sealed class DemoEnvironment : IAsyncDisposable
         text.AppendLine("  DELETE FROM orders WHERE id = 1;                    -- held for review");
         text.AppendLine("  DROP TABLE orders;                                  -- denied, with the rule's message");
         text.AppendLine();
-        text.AppendLine("Approve alice's held DELETE as bob (its id is in her error), then she runs it again, once:");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  AIRLOCK_USER=bob AIRLOCK_TOKEN={Tokens["bob"]} ./airlock reviews approve <id> --gateway http://127.0.0.1:{HttpPort}");
-        text.AppendLine();
-        text.AppendLine("bob reads production only after an MFA step-up. Add this key to an authenticator app (or use oathtool):");
+        text.AppendLine("bob approves and reads production only with MFA from the last 15 minutes. Add this key to an authenticator app (or use oathtool):");
         text.AppendLine(CultureInfo.InvariantCulture, $"  otpauth://totp/Airlock:bob?secret={BobTotpSecret}&issuer=Airlock");
+        text.AppendLine();
+        text.AppendLine("Approve alice's held DELETE as bob (its id is in her error), after a step-up; then she runs it again, once:");
         text.AppendLine(CultureInfo.InvariantCulture, $"  AIRLOCK_USER=bob AIRLOCK_TOKEN={Tokens["bob"]} ./airlock mfa --code <6 digits> --gateway http://127.0.0.1:{HttpPort}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  AIRLOCK_USER=bob AIRLOCK_TOKEN={Tokens["bob"]} ./airlock reviews approve <id> --gateway http://127.0.0.1:{HttpPort}");
         text.AppendLine();
         text.AppendLine("Then look at the record:");
         text.AppendLine(CultureInfo.InvariantCulture, $"  ./airlock audit tail --store sqlite:{Path.Combine(Directory, "airlock.db")} -n 20");

@@ -174,6 +174,7 @@ public sealed class GatewayHost : IAsyncDisposable
             {
                 Notifier = notifier,
                 GrantsChanged = (user, cancellationToken) => Sessions.RefreshGrantsAsync(user, cancellationToken),
+                LastMfa = LastMfaAsync,
             },
             ResolveUpstream = resource => ResolveUpstream(resource, secrets),
             Time = time,
@@ -196,6 +197,16 @@ public sealed class GatewayHost : IAsyncDisposable
             AdminApi = await AdminApi.StartAsync(http, this, AdminTokenAuthenticator.FromConfig(Config, secrets), cancellationToken);
             _stopOrder.Add(AdminApi);
         }
+    }
+
+    /// <summary>
+    /// When a person last proved MFA, for approvers' <c>mfa</c> freshness: the later of what their IdP said at
+    /// login (<see cref="GatewayUser.MfaAt"/>) and their last TOTP step-up on any gateway sharing the store.
+    /// </summary>
+    private async ValueTask<DateTimeOffset?> LastMfaAsync(GatewayUser user, CancellationToken cancellationToken)
+    {
+        var stepUp = StepUp.Configured ? await StepUp.FreshSinceAsync(user.Name, cancellationToken) : null;
+        return stepUp is { } s && (user.MfaAt is not { } idp || s > idp) ? s : user.MfaAt;
     }
 
     /// <summary>The resource's upstream from policy, with this gateway's override applied, and its password read now.</summary>

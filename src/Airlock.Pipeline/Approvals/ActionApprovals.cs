@@ -4,6 +4,7 @@ using System.Text;
 using Airlock.Audit;
 using Airlock.Masking;
 using Airlock.Policy.Evaluation;
+using Airlock.Policy.Loading;
 using Airlock.Policy.Model;
 using Airlock.Store;
 
@@ -18,7 +19,7 @@ namespace Airlock.Pipeline;
 ///                    │ no
 ///                    ├─ pending and not expired ─► held again, same request id
 ///                    └─ otherwise ─► new pending request (expires after PendingLifetime) ─► held
-///   approve(id, approver) ─► not the requester, in an approver group, one vote each ─► enough? ─► approved (window starts)
+///   approve(id, approver) ─► not the requester, in an approver group, fresh MFA if asked, one vote each ─► enough? ─► approved (window starts)
 /// </code>
 /// Every state change is an audit event; all state is in the store, so it outlives a restart and is shared
 /// by every gateway instance on the same store.
@@ -39,6 +40,13 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
 
     /// <summary>Called with a user's name when their grants changed (one was given or revoked), so open sessions see it at once.</summary>
     public Func<string, CancellationToken, ValueTask>? GrantsChanged { get; init; }
+
+    /// <summary>
+    /// When an approver last proved MFA (the later of the identity provider's MFA and an <c>airlock mfa</c>
+    /// step-up), or null if never. Asked only when the rule or grant being decided sets <c>approvers.mfa</c>;
+    /// not set, every such vote is refused, since nobody's MFA is known.
+    /// </summary>
+    public Func<GatewayUser, CancellationToken, ValueTask<DateTimeOffset?>>? LastMfa { get; init; }
 
     public const string ActionKind = "action";
     public const string AccessKind = "access";
@@ -285,7 +293,8 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
 
     /// <summary>
     /// One approver's yes. Refused (with <see cref="RefusedException"/>) for the requester, for anyone outside
-    /// the rule's approver groups, for a second vote, and for a request that is no longer pending.
+    /// the rule's approver groups, for an approver whose MFA is older than the rule's <c>approvers.mfa</c>,
+    /// for a second vote, and for a request that is no longer pending.
     /// </summary>
     public async ValueTask<ApprovalRequestRecord> ApproveAsync(string id, GatewayUser approver, string? comment, CancellationToken cancellationToken)
     {
@@ -360,7 +369,10 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
         return denied;
     }
 
-    /// <summary>The checks every vote passes: the request is pending and alive, the voter is not its requester and is one of its rule's approvers.</summary>
+    /// <summary>
+    /// The checks every vote passes: the request is pending and alive, the voter is not its requester, is one
+    /// of its rule's approvers, and proved MFA recently enough if the rule asks for that.
+    /// </summary>
     private async ValueTask<(ApprovalRequestRecord Request, ApprovalRequirement Requirement)> OpenForVoteAsync(string id, GatewayUser approver, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(approver);
@@ -388,7 +400,34 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
             throw new RefusedException(ApprovalErrors.NotAnApprover, $"{check.Reason}, so cannot decide {id} ({request.Rule})");
         }
 
+        if (requirement.MfaWithin is { } within)
+        {
+            await CheckMfaFreshAsync(request, approver, within, cancellationToken);
+        }
+
         return (request, requirement);
+    }
+
+    /// <summary>
+    /// Refuses (and records) a vote by an approver whose last MFA is unknown or older than
+    /// <paramref name="within"/>: the decision should come from the person, not just from their token.
+    /// </summary>
+    private async ValueTask CheckMfaFreshAsync(ApprovalRequestRecord request, GatewayUser approver, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var last = LastMfa is { } lastMfa ? await lastMfa(approver, cancellationToken) : null;
+        var now = time.GetUtcNow();
+        if (last is { } at && now - at <= within)
+        {
+            return;
+        }
+
+        var wanted = DurationText.Format(within);
+        var seen = last is { } old ? $"{approver.Name}'s last MFA was {DurationText.Format(TimeSpan.FromSeconds(Math.Floor((now - old).TotalSeconds)))} ago" : $"{approver.Name} has no MFA on record";
+        await RecordAsync(AuditEventKinds.ApprovalRefused, request, approver.Name, null, $"MFA not fresh (needed within {wanted})", cancellationToken);
+        throw new RefusedException(
+            IdentityErrors.MfaNotFresh,
+            $"{(request.Kind == ActionKind ? "rule " + request.Rule : "grant " + request.Grant)} wants its approvers to have proved MFA within the last {wanted} to decide {request.Id}, and {seen}: "
+            + "step up with airlock mfa --code 123456 (the code from your authenticator app), then decide again");
     }
 
     private async ValueTask<ApprovalRequestRecord> ExpireIfOpenAsync(ApprovalRequestRecord request, DateTimeOffset now, CancellationToken cancellationToken)

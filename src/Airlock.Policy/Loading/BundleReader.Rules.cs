@@ -183,7 +183,7 @@ internal sealed partial class BundleReader
             return null;
         }
 
-        Binder.CheckKeys(approvers, "approvers", "groups", "min", "mode");
+        Binder.CheckKeys(approvers, "approvers", "groups", "min", "mode", "mfa");
         var groups = approvers["groups"] is { } g ? Binder.Names(g, "approver groups") : [];
         if (groups.Count == 0)
         {
@@ -193,7 +193,33 @@ internal sealed partial class BundleReader
 
         var min = approvers["min"] is { } m ? Binder.Integer(m, "min", 1, 100) ?? 1 : 1;
         var mode = approvers["mode"] is { } modeNode ? Binder.Choice(modeNode, "mode", ApprovalModes) ?? ApprovalMode.Any : ApprovalMode.Any;
-        return new ApprovalRequirement(groups, (int)min, mode, window);
+        return new ApprovalRequirement(groups, (int)min, mode, window) { MfaWithin = approvers["mfa"] is { } mfa ? ReadApproverMfa(mfa) : null };
+    }
+
+    /// <summary>
+    /// <c>mfa: 15m</c> in approvers: how recent an approver's MFA must be when they vote. Not the rule
+    /// condition <c>mfa: required</c> (the requester's MFA), which people may reach for here.
+    /// </summary>
+    private TimeSpan? ReadApproverMfa(YamlNode node)
+    {
+        if (node is YamlScalar { IsNull: false, Value: "required" or "true" })
+        {
+            Binder.Report(PolicyErrors.InvalidValue, node.Location, "approvers' mfa is how recent an approver's MFA must be when they vote, as a duration, e.g. mfa: 15m");
+            return null;
+        }
+
+        if (Binder.Duration(node, "approvers' mfa") is not { } within)
+        {
+            return null;
+        }
+
+        if (within > ApprovalRequirement.MaxMfaWithin)
+        {
+            Binder.Report(PolicyErrors.InvalidValue, node.Location, $"approvers' mfa is at most {DurationText.Format(ApprovalRequirement.MaxMfaWithin)}: MFA older than that proves little about who is deciding now");
+            return null;
+        }
+
+        return within;
     }
 
     private PrincipalSelector ReadPrincipals(YamlMapping block)

@@ -95,6 +95,16 @@ public sealed record ApprovalRequirement(IReadOnlyList<NameReference> Groups, in
 
     /// <summary>The longest <see cref="Wait"/> policy may set: a connection held open longer serves nobody.</summary>
     public static TimeSpan MaxWait { get; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How recently each approver must have proved MFA when they vote (<c>approvers: { mfa: 15m }</c>): a
+    /// vote, to approve or to deny, counts only from someone who did. A stolen approver token alone then
+    /// decides nothing. Null: any approver's vote counts, however old their MFA.
+    /// </summary>
+    public TimeSpan? MfaWithin { get; init; }
+
+    /// <summary>The longest <see cref="MfaWithin"/> policy may set: MFA older than a day proves nothing about who is at the keyboard now.</summary>
+    public static TimeSpan MaxMfaWithin { get; } = TimeSpan.FromHours(24);
 }
 
 /// <summary>

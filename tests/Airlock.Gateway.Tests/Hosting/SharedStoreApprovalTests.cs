@@ -30,7 +30,8 @@ public sealed partial class SharedStoreApprovalTests(SharedStoreGateways gateway
         Assert.False(string.IsNullOrEmpty(id), held.StandardError);
         Assert.Equal(1, await gateways.CountOrdersAsync(1));
 
-        // 2. bob approves through gw-b, which never saw the statement.
+        // 2. bob approves through gw-b, which never saw the statement (with fresh MFA, as the rule's approvers need).
+        await gateways.StepUpBobAsync("gw-b");
         using (var bob = gateways.Api("gw-b", "bob"))
         {
             using var approve = await bob.PostAsJsonAsync(new Uri($"v1/reviews/{id}/approve", UriKind.Relative), new { comment = "INC-7: stray test order" });
@@ -99,6 +100,7 @@ public sealed partial class SharedStoreApprovalTests(SharedStoreGateways gateway
             requestId = review.GetProperty("id").GetString()!;
         }
 
+        await gateways.StepUpBobAsync("gw-b");
         using (var bob = gateways.Api("gw-b", "bob"))
         {
             using var approve = await bob.PostAsJsonAsync(new Uri($"v1/reviews/{requestId}/approve", UriKind.Relative), new { comment = "ok" });

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using Airlock.Gateway.Configuration;
@@ -38,6 +39,9 @@ public sealed class SharedStoreGateways : IAsyncLifetime
         ["bob"] = NewToken(),
     };
 
+    /// <summary>bob's TOTP secret (base32): the sample policy wants approvers' MFA within 15m when they decide.</summary>
+    public string BobTotpSecret { get; } = Airlock.Pipeline.Totp.ToBase32(RandomNumberGenerator.GetBytes(20));
+
     public GatewayHost this[string instance] => _hosts[instance];
 
     public async Task InitializeAsync()
@@ -55,6 +59,7 @@ public sealed class SharedStoreGateways : IAsyncLifetime
         }
 
         _dir.Write("secrets/upstream-password", Cluster.Password + "\n");
+        _dir.Write("secrets/bob-totp", BobTotpSecret + "\n");
         await StartAsync("gw-a");
         await StartAsync("gw-b");
     }
@@ -103,6 +108,19 @@ public sealed class SharedStoreGateways : IAsyncLifetime
         return http;
     }
 
+    /// <summary>
+    /// bob steps up with this 30-second step's TOTP code through an instance's admin API (<c>airlock mfa</c>),
+    /// so that his votes count. A code counts once: if an earlier test used it, he stepped up moments ago.
+    /// </summary>
+    public async Task StepUpBobAsync(string instance)
+    {
+        using var bob = Api(instance, "bob");
+        var code = Airlock.Pipeline.Totp.Compute(Airlock.Pipeline.Totp.FromBase32(BobTotpSecret), Airlock.Pipeline.Totp.StepAt(DateTimeOffset.UtcNow));
+        using var stepUp = await bob.PostAsJsonAsync(new Uri("v1/mfa", UriKind.Relative), new { code });
+        var body = await stepUp.Content.ReadAsStringAsync();
+        Assert.True(stepUp.IsSuccessStatusCode || body.Contains("used already", StringComparison.Ordinal), body);
+    }
+
     /// <summary>Counts an order straight in the upstream, past the gateways.</summary>
     public async Task<long> CountOrdersAsync(int id)
     {
@@ -123,7 +141,7 @@ public sealed class SharedStoreGateways : IAsyncLifetime
             instance: {instance}
             users:
               alice: {"{"} token_sha256: {Sha256(Tokens["alice"])} {"}"}
-              bob: {"{"} token_sha256: {Sha256(Tokens["bob"])} {"}"}
+              bob: {"{"} token_sha256: {Sha256(Tokens["bob"])}, totp: file:secrets/bob-totp {"}"}
             upstreams:
               demo:
                 host: {Cluster.Host}

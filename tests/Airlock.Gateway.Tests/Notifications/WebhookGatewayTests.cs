@@ -45,7 +45,8 @@ public sealed class WebhookGatewayTests : IDisposable
             Assert.Equal(sql, created.Json.GetProperty("action").GetString());
             Assert.True(WebhookSignature.Verify("whsec-gateway-test", created.Header(WebhookSignature.TimestampHeader)!, created.Body, created.Header(WebhookSignature.SignatureHeader)));
 
-            await host.Approvals.ApproveAsync(held.RequestId, new GatewayUser("bob", [], Mfa: false), "INC-7", default);
+            // bob decides with MFA his identity provider saw just now (the rule wants approvers' MFA within 15m).
+            await host.Approvals.ApproveAsync(held.RequestId, new GatewayUser("bob", [], Mfa: true) { MfaAt = DateTimeOffset.UtcNow }, "INC-7", default);
             var approved = (await receiver.WaitForAsync(2))[1];
             Assert.Equal(("approved", "bob", "approved"), (approved.Json.GetProperty("event").GetString(), approved.Json.GetProperty("actor").GetString(), approved.Json.GetProperty("state").GetString()));
         }

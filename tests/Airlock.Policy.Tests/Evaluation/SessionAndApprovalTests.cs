@@ -197,11 +197,48 @@ public sealed class SessionAndApprovalTests
     [InlineData("review: { resources: [db], approvers: { groups: [dba] }, auto_approve: { groups: [eng] } }", PolicyErrors.WrongType, "auto_approve must be a list")]
     [InlineData("review: { resources: [db], approvers: { groups: [dba] }, wait: 1h }", PolicyErrors.InvalidValue, "wait is at most 15m")]
     [InlineData("review: { resources: [db], approvers: { groups: [dba] }, wait: soon }", PolicyErrors.BadDuration, "not a duration")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba], mfa: soon } }", PolicyErrors.BadDuration, "approvers' mfa 'soon' is not a duration")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba], mfa: 0m } }", PolicyErrors.BadDuration, "not a duration")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba], mfa: -5m } }", PolicyErrors.BadDuration, "not a duration")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba], mfa: 25h } }", PolicyErrors.InvalidValue, "approvers' mfa is at most 1d")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba], mfa: required } }", PolicyErrors.InvalidValue, "e.g. mfa: 15m")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba], mfs: 15m } }", PolicyErrors.UnknownKey, "did you mean 'mfa'")]
     public void Approval_mistakes_are_reported(string rule, string id, string message)
     {
         using var bundle = new TempBundle(("world.yaml", World.Definitions), ("x.yaml", $"rules:\n  - id: r1\n    {rule}\n"));
 
         Assert.Contains(message, bundle.Load().Single(id).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Approvers_mfa_is_read_for_review_rules_and_grants_and_is_absent_unless_written()
+    {
+        using var bundle = new TempBundle(
+            ("world.yaml", World.Definitions.Replace("  deploy:\n    max: 30m\n    approvers: { groups: [dba] }", "  deploy:\n    max: 30m\n    approvers: { groups: [dba], mfa: 1h30m }", StringComparison.Ordinal)),
+            ("x.yaml", "rules:\n  - id: r1\n    review:\n      resources: [db]\n      approvers: { groups: [dba], mfa: 15m }\n  - id: r2\n    review:\n      resources: [db]\n      approvers: { groups: [dba], mfa: 24h }\n"));
+        var snapshot = bundle.Compile();
+
+        Assert.Equal(TimeSpan.FromMinutes(15), snapshot.RulesById["r1"].Definition.Approval!.MfaWithin);
+        Assert.Equal(TimeSpan.FromHours(24), snapshot.RulesById["r2"].Definition.Approval!.MfaWithin);
+        Assert.Equal(TimeSpan.FromMinutes(90), snapshot.Bundle.Grants.Single(g => g.Name == "deploy").Approvers.MfaWithin);
+        Assert.Null(snapshot.Bundle.Grants.Single(g => g.Name == "break-glass").Approvers.MfaWithin);
+        Assert.Null(Snapshot().RulesById["reviewed"].Definition.Approval!.MfaWithin);
+    }
+
+    [Fact]
+    public void A_bad_approvers_mfa_is_reported_at_its_place_in_rules_and_in_grants()
+    {
+        var world = World.Definitions.Replace("  deploy:\n    max: 30m\n    approvers: { groups: [dba] }", "  deploy:\n    max: 30m\n    approvers: { groups: [dba], mfa: 2d }", StringComparison.Ordinal);
+        using var bundle = new TempBundle(("world.yaml", world), ("x.yaml", "rules:\n  - id: r1\n    review:\n      resources: [db]\n      approvers:\n        groups: [dba]\n        mfa: quickly\n"));
+
+        var result = bundle.Load();
+
+        var rule = result.Single(PolicyErrors.BadDuration);
+        Assert.Equal(new SourceLocation(bundle.PathOf("x.yaml"), 7, 14), rule.Location);
+        var grant = result.Single(PolicyErrors.InvalidValue);
+        var line = world.Split('\n').ToList().FindIndex(l => l.Contains("mfa: 2d", StringComparison.Ordinal));
+        Assert.Equal(new SourceLocation(bundle.PathOf("world.yaml"), line + 1, world.Split('\n')[line].IndexOf("2d", StringComparison.Ordinal) + 1), grant.Location);
+        Assert.Contains("at most 1d", grant.Message, StringComparison.Ordinal);
     }
 
     [Fact]
