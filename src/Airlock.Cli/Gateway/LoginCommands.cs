@@ -64,7 +64,16 @@ internal static class LoginCommands
                 details.GetProperty("expires_at").GetDateTimeOffset(),
                 answer.RootElement.GetProperty("postgres_port").GetInt32());
             var directory = StoredLogins.DirectoryFor(parse.GetValue(configDir));
+            var previous = StoredLogins.Find(directory, login.Gateway);
             StoredLogins.Save(directory, login);
+            if (previous is not null)
+            {
+                // One login per gateway: the one it replaces is revoked, not left valid until it expires.
+                using var old = SessionsCommands.ApiClient(parse.GetValue(gateway), Basic(previous));
+                using var revoked = await old.PostAsync(new Uri($"v1/logins/{Uri.EscapeDataString(previous.Id)}/revoke", UriKind.Relative), content: null, cancellationToken);
+                await context.Error.WriteLineAsync(revoked.IsSuccessStatusCode ? $"replaced login {previous.Id}, now revoked" : $"replaced login {previous.Id}, which had already ended");
+            }
+
             var groups = answer.RootElement.GetProperty("groups").EnumerateArray().Select(g => g.GetString()).ToList();
             await context.Out.WriteLineAsync(
                 $"logged in to {login.Gateway} as {login.User} ({(groups.Count == 0 ? "no groups" : "groups: " + string.Join(", ", groups))}) until {login.ExpiresAt.ToUniversalTime():yyyy-MM-dd HH:mm}Z; login {login.Id}");

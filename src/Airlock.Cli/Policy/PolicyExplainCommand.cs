@@ -149,7 +149,7 @@ internal static class PolicyExplainCommand
 
             if (deciding.Rule.Definition.Approval is { } approval && explanation.Decision == RuleEffect.Review)
             {
-                output.WriteLine($"  approvers: {approval.Min} from {(approval.Mode == ApprovalMode.All ? "each of" : "any of")} [{string.Join(", ", approval.Groups.Select(g => g.Name))}], window {Airlock.Policy.Loading.DurationText.Format(approval.Window)}");
+                output.WriteLine($"  approvers: {approval.Min} from {(approval.Mode == ApprovalMode.All ? "each of" : "any of")} [{string.Join(", ", approval.Groups.Select(g => g.Name))}], window {Airlock.Policy.Loading.DurationText.Format(approval.Window)}{(approval.MfaWithin is { } mfa ? $", each with MFA from the last {Airlock.Policy.Loading.DurationText.Format(mfa)}" : string.Empty)}");
             }
         }
         else

@@ -156,6 +156,14 @@ public sealed class LoginCommandTests : IAsyncLifetime
     {
         var login = await LoginAsync(new Dictionary<string, object> { ["preferred_username"] = "dave" });
         Assert.True(login.ExitCode == AirlockCli.Ok, login.Error);
+        // A second login replaces the first, which is revoked rather than left valid.
+        var (first, firstId, _) = Stored();
+        var again = await LoginAsync(new Dictionary<string, object> { ["preferred_username"] = "dave" });
+        Assert.True(again.ExitCode == AirlockCli.Ok, again.Error);
+        Assert.Contains($"replaced login {firstId}, now revoked", again.Error, StringComparison.Ordinal);
+        Assert.NotEqual(first, Stored().Token);
+        Assert.Contains("AL1011", (await PsqlAsync("dave", first)).StandardError, StringComparison.Ordinal);
+
         var file = Path.Combine(ConfigDir, "logins.json");
         File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         var refused = CliRunner.Run("connect", "demo", "--print", "--gateway", Gateway, "--config-dir", ConfigDir);

@@ -13,7 +13,7 @@ public sealed class PolicyExplainCommandTests
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Decision: REVIEW", result.Out, StringComparison.Ordinal);
         Assert.Matches(@"decided by: prod-writes-need-review \(.*rules/databases\.yaml:\d+:5\)", result.Out);
-        Assert.Contains("approvers: 1 from any of [approvers], window 15m", result.Out, StringComparison.Ordinal);
+        Assert.Contains("approvers: 1 from any of [approvers], window 15m, each with MFA from the last 15m", result.Out, StringComparison.Ordinal);
         Assert.Contains("grant: needs an active 'prod-write' grant", result.Out, StringComparison.Ordinal);
         Assert.Contains("sql kind: write is not one of [ddl, privilege, admin, procedural, unknown]", result.Out, StringComparison.Ordinal);
     }

@@ -198,7 +198,7 @@ public sealed class SessionAndApprovalTests
     [InlineData("review: { resources: [db], approvers: { groups: [dba] }, wait: 1h }", PolicyErrors.InvalidValue, "wait is at most 15m")]
     [InlineData("review: { resources: [db], approvers: { groups: [dba] }, wait: soon }", PolicyErrors.BadDuration, "not a duration")]
     [InlineData("review: { resources: [db], approvers: { groups: [dba], mfa: soon } }", PolicyErrors.BadDuration, "approvers' mfa 'soon' is not a duration")]
-    [InlineData("review: { resources: [db], approvers: { groups: [dba], mfa: 0m } }", PolicyErrors.BadDuration, "not a duration")]
+    [InlineData("review: { resources: [db], approvers: { groups: [dba], mfa: 0m } }", PolicyErrors.BadDuration, "approvers' mfa must be longer than zero")]
     [InlineData("review: { resources: [db], approvers: { groups: [dba], mfa: -5m } }", PolicyErrors.BadDuration, "not a duration")]
     [InlineData("review: { resources: [db], approvers: { groups: [dba], mfa: 25h } }", PolicyErrors.InvalidValue, "approvers' mfa is at most 1d")]
     [InlineData("review: { resources: [db], approvers: { groups: [dba], mfa: required } }", PolicyErrors.InvalidValue, "e.g. mfa: 15m")]
