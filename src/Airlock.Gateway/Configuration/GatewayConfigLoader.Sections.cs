@@ -221,6 +221,17 @@ public static partial class GatewayConfigLoader
                 continue;
             }
 
+            // An IdP user whose IdP gives no MFA claim is listed for TOTP alone: { totp: file:… }, no token.
+            if (value is YamlMappingNode { Children.Count: 1 } only && ConfigReader.Get(only, "totp") is { } totpOnly)
+            {
+                if (reader.Secret(totpOnly, $"{what}: totp") is { } secret)
+                {
+                    users.Add(new StaticUserConfig { Name = name, Totp = secret, Location = reader.At(keyNode) });
+                }
+
+                continue;
+            }
+
             if (ReadToken(value, what, reader, allowName: false, out _) is { } token)
             {
                 var totp = value is YamlMappingNode m && ConfigReader.Get(m, "totp") is { } t ? reader.Secret(t, $"{what}: totp") : null;
@@ -323,7 +334,7 @@ public static partial class GatewayConfigLoader
 
         if (hashNode is null && tokenNode is null)
         {
-            reader.Report(GatewayErrors.MissingKey, reader.At(mapping), $"{what} needs 'token_sha256' (the SHA-256 of the token, in hex) or 'token' (env:NAME or file:PATH)");
+            reader.Report(GatewayErrors.MissingKey, reader.At(mapping), $"{what} needs 'token_sha256' (the SHA-256 of the token, in hex) or 'token' (env:NAME or file:PATH){(allowName ? string.Empty : ", or only 'totp' for a user who logs in through the IdP")}");
             return null;
         }
 

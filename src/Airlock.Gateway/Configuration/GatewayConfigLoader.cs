@@ -158,7 +158,7 @@ public static partial class GatewayConfigLoader
             config.Audit.SigningKey,
             config.Tls?.Certificate,
             config.Tls?.Key,
-            .. config.Users.Select(u => u.Token.Secret),
+            .. config.Users.Select(u => u.Token?.Secret),
             .. config.Users.Select(u => u.Totp),
             .. config.Admin.Tokens.Select(t => t.Token.Secret),
             .. config.Upstreams.Values.Select(u => u.Password),

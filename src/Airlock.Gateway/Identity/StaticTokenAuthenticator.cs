@@ -43,7 +43,7 @@ public sealed class StaticTokenAuthenticator
     public static StaticTokenAuthenticator FromConfig(GatewayConfig config, SecretResolver secrets)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new StaticTokenAuthenticator(config.Users.Select(u => KeyValuePair.Create(u.Name, u.Token.ResolveSha256(secrets))));
+        return new StaticTokenAuthenticator(config.Users.Where(u => u.Token is not null).Select(u => KeyValuePair.Create(u.Name, u.Token!.ResolveSha256(secrets))));
     }
 
     /// <summary>The user's name when <paramref name="token"/> is theirs; null for a wrong token or an unknown user.</summary>

@@ -5,6 +5,7 @@ using Airlock.Audit;
 using Airlock.Gateway.Configuration;
 using Airlock.Gateway.Hosting;
 using Airlock.Gateway.Secrets;
+using Airlock.Pipeline;
 using Airlock.Cli.Tests.Support;
 using Airlock.Store;
 using Airlock.TestSupport;
@@ -27,6 +28,9 @@ public sealed class LoginCommandTests : IAsyncLifetime
     private TestIdentityProvider _idp = null!;
     private GatewayHost _host = null!;
 
+    /// <summary>dave's TOTP secret: the IdP in these tests gives MFA only when a test says so, like an IdP without MFA claims.</summary>
+    private static readonly byte[] DaveTotp = "dave-totp-secret-0123"u8.ToArray();
+
     private string Gateway => _host.AdminApi!.Address.ToString().TrimEnd('/');
 
     private string ConfigDir => Path.Combine(_dir, "home", ".config", "airlock");
@@ -40,6 +44,7 @@ public sealed class LoginCommandTests : IAsyncLifetime
         _idp.PollInterval = 0;
         Directory.CreateDirectory(Path.Combine(_dir, "secrets"));
         await File.WriteAllTextAsync(Path.Combine(_dir, "secrets", "upstream-password"), _cluster.Password + "\n");
+        await File.WriteAllTextAsync(Path.Combine(_dir, "secrets", "dave-totp"), Totp.ToBase32(DaveTotp) + "\n");
         var path = Path.Combine(_dir, "airlock.yaml");
         await File.WriteAllTextAsync(path, $"""
             listen: {"{"} postgres: 127.0.0.1:0, http: 127.0.0.1:0 {"}"}
@@ -51,6 +56,8 @@ public sealed class LoginCommandTests : IAsyncLifetime
               audience: {TestIdentityProvider.Audience}
               client_id: {TestIdentityProvider.Audience}
               require_https_metadata: false
+            users:
+              dave: {"{"} totp: file:secrets/dave-totp {"}"}
             upstreams:
               demo:
                 host: {_cluster.Host}
@@ -134,6 +141,26 @@ public sealed class LoginCommandTests : IAsyncLifetime
         Assert.Contains(events, e => e.Kind == AuditEventKinds.AuthFailed && e.User == "dave" && (e.Error ?? string.Empty).Contains("AL1011", StringComparison.Ordinal));
         var stored = string.Concat(Directory.EnumerateFiles(_dir, "airlock.db*").Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
         Assert.DoesNotContain(token, stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_idp_user_without_an_mfa_claim_steps_up_with_totp_through_his_login()
+    {
+        var login = await LoginAsync(new Dictionary<string, object> { ["preferred_username"] = "dave", ["groups"] = new[] { "sre-leads" }, ["amr"] = new[] { "pwd" } });
+        Assert.True(login.ExitCode == AirlockCli.Ok, login.Error);
+
+        // Approvers read production only with MFA: dave is told how to step up.
+        var before = await CliRunner.RunAsync(CancellationToken.None, "connect", "demo", "--gateway", Gateway, "--config-dir", ConfigDir, "--", "-X", "-At", "-c", "SELECT count(*) FROM orders");
+        Assert.Contains("AL0909", before.Error, StringComparison.Ordinal);
+        Assert.Contains("airlock mfa", before.Error, StringComparison.Ordinal);
+
+        var code = Totp.Compute(DaveTotp, Totp.StepAt(DateTimeOffset.UtcNow));
+        var mfa = CliRunner.Run("mfa", "--code", code, "--gateway", Gateway, "--config-dir", ConfigDir);
+        Assert.True(mfa.ExitCode == AirlockCli.Ok, mfa.Error);
+
+        var after = await CliRunner.RunAsync(CancellationToken.None, "connect", "demo", "--gateway", Gateway, "--config-dir", ConfigDir, "--", "-X", "-At", "-c", "SELECT count(*) FROM orders");
+        Assert.True(after.ExitCode == 0, after.Error);
+        Assert.Equal("10", after.Out.Trim());
     }
 
     [Fact]

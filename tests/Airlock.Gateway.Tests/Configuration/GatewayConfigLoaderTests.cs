@@ -70,8 +70,8 @@ public sealed class GatewayConfigLoaderTests : IDisposable
         Assert.Equal(new SecretReference(SecretSource.Env, "AIRLOCK_TLS_KEY"), config.Tls.Key.Reference);
         Assert.True(config.Tls.Require);
         Assert.Equal(["alice", "bob"], config.Users.Select(u => u.Name));
-        Assert.Equal(Convert.FromHexString(Hash), config.Users[0].Token.Sha256!.Value.ToArray());
-        Assert.Equal(new SecretReference(SecretSource.Env, "BOB_TOKEN"), config.Users[1].Token.Secret!.Reference);
+        Assert.Equal(Convert.FromHexString(Hash), config.Users[0].Token!.Sha256!.Value.ToArray());
+        Assert.Equal(new SecretReference(SecretSource.Env, "BOB_TOKEN"), config.Users[1].Token!.Secret!.Reference);
         Assert.Equal(18, config.Users[1].Location.Line);
         Assert.Equal(["admin-1", "ops"], config.Admin.Tokens.Select(t => t.Name));
         Assert.Equal("/etc/airlock/admin-token", config.Admin.Tokens[1].Token.Secret!.Reference.Name);
@@ -337,5 +337,43 @@ public sealed class GatewayConfigLoaderTests : IDisposable
             new PostgresConnection("127.0.0.1", 54321, "orders", "airlock_rw", new SecretReference(SecretSource.Env, "ORDERS_PW"), "disable"),
             upstream.ApplyTo(baseline));
         Assert.Throws<InvalidOperationException>(() => upstream.ApplyTo(null));
+    }
+
+    [Fact]
+    public void A_user_of_the_idp_may_be_listed_for_totp_alone_and_logs_in_with_no_static_token()
+    {
+        _dir.Write("dave-totp", "JBSWY3DPEHPK3PXP\n");
+        var result = Load($$"""
+            listen: { postgres: 127.0.0.1:15432 }
+            policy: ./policies
+            store: sqlite:./airlock.db
+            users:
+              alice: { token_sha256: {{Hash}} }
+              dave: { totp: file:./dave-totp }
+              erin: { }
+            """, new SecretResolver());
+
+        // erin has neither: an error that says what each kind of user needs.
+        var erin = Single(result);
+        Assert.Equal(7, erin.Location.Line);
+        Assert.Contains("or only 'totp' for a user who logs in through the IdP", erin.Message, StringComparison.Ordinal);
+
+        var ok = Load($$"""
+            listen: { postgres: 127.0.0.1:15432 }
+            policy: ./policies
+            store: sqlite:./airlock.db
+            users:
+              alice: { token_sha256: {{Hash}} }
+              dave: { totp: file:./dave-totp }
+            """, new SecretResolver());
+        Assert.True(ok.Succeeded, string.Join("\n", ok.Diagnostics));
+        var dave = ok.Config!.Users.Single(u => u.Name == "dave");
+        Assert.Null(dave.Token);
+        Assert.NotNull(dave.Totp);
+
+        // No static token for dave: nothing he could send logs him in that way.
+        var users = Airlock.Gateway.Identity.StaticTokenAuthenticator.FromConfig(ok.Config, new SecretResolver());
+        Assert.Equal(["alice"], users.Users);
+        Assert.Null(users.Authenticate("dave", string.Empty));
     }
 }
