@@ -19,6 +19,9 @@ public static class GatewayErrors
     public const string NoUsablePolicy = "AL0810";
     public const string LastGoodUnusable = "AL0811";
 
+    /// <summary>A person asked the admin API for something, but is in none of <c>admin.people.groups</c>.</summary>
+    public const string NotAnAdmin = "AL0816";
+
     // AL082x: the demo database.
     public const string DemoBinariesMissing = "AL0820";
     public const string DemoDirectoryInUse = "AL0821";

@@ -18,19 +18,20 @@ internal static class SessionsCommands
         return sessions;
     }
 
-    private static (Option<string?> Gateway, Option<string?> TokenFile) CommonOptions() => (
+    private static (Option<string?> Gateway, Option<string?> TokenFile, Option<string?> ConfigDir) CommonOptions() => (
         new Option<string?>("--gateway") { Description = $"The admin API's address (default ${GatewayVariable}, or http://127.0.0.1:8080).", HelpName = "URL" },
-        new Option<string?>("--token-file") { Description = $"A file holding an admin token (default: ${TokenVariable}).", HelpName = "FILE" });
+        new Option<string?>("--token-file") { Description = $"A file holding an admin token (default: ${TokenVariable}; else your airlock login, if you are in admin.people).", HelpName = "FILE" },
+        new Option<string?>("--config-dir") { Description = $"Where airlock login keeps your logins (default ${StoredLogins.DirectoryVariable}, else ~/.config/airlock).", HelpName = "DIR" });
 
     private static Command List(CliContext context)
     {
-        var (gateway, tokenFile) = CommonOptions();
+        var (gateway, tokenFile, configDir) = CommonOptions();
         var json = new Option<bool>("--json") { Description = "Print the API's JSON." };
-        var command = new Command("list", "Show the open sessions of every gateway instance sharing the store.") { gateway, tokenFile, json };
+        var command = new Command("list", "Show the open sessions of every gateway instance sharing the store.") { gateway, tokenFile, configDir, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await Task.Yield();
-            using var client = Client(parse.GetValue(gateway), parse.GetValue(tokenFile));
+            using var client = Client(parse.GetValue(gateway), parse.GetValue(tokenFile), parse.GetValue(configDir));
             using var response = await client.GetAsync(new Uri("v1/sessions", UriKind.Relative), cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
@@ -66,13 +67,13 @@ internal static class SessionsCommands
 
     private static Command Kill(CliContext context)
     {
-        var (gateway, tokenFile) = CommonOptions();
+        var (gateway, tokenFile, configDir) = CommonOptions();
         var id = new Argument<string>("ID") { Description = "The session to end (from sessions list)." };
-        var command = new Command("kill", "End a session at once; its client gets FATAL 57P01.") { id, gateway, tokenFile };
+        var command = new Command("kill", "End a session at once; its client gets FATAL 57P01.") { id, gateway, tokenFile, configDir };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await Task.Yield();
-            using var client = Client(parse.GetValue(gateway), parse.GetValue(tokenFile));
+            using var client = Client(parse.GetValue(gateway), parse.GetValue(tokenFile), parse.GetValue(configDir));
             using var response = await client.DeleteAsync(new Uri("v1/sessions/" + Uri.EscapeDataString(parse.GetValue(id)!), UriKind.Relative), cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
@@ -86,9 +87,16 @@ internal static class SessionsCommands
         return command;
     }
 
-    private static HttpClient Client(string? gateway, string? tokenFile)
+    /// <summary>An admin token when one is given (--token-file or the variable); else your airlock login, for members of admin.people.</summary>
+    private static HttpClient Client(string? gateway, string? tokenFile, string? configDir)
     {
-        var token = ReadToken(tokenFile, TokenVariable, "admin token");
+        if (tokenFile is null && Environment.GetEnvironmentVariable(TokenVariable) is null
+            && StoredLogins.Find(StoredLogins.DirectoryFor(configDir), StoredLogins.Key(gateway)) is { } login)
+        {
+            return ApiClient(gateway, new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(login.User + ":" + login.Token))));
+        }
+
+        var token = ReadToken(tokenFile, TokenVariable, "admin token (or airlock login, as a member of admin.people)");
         return ApiClient(gateway, new AuthenticationHeaderValue("Bearer", token));
     }
 

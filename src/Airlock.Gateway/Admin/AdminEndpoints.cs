@@ -28,12 +28,26 @@ internal static partial class AdminEndpoints
 
         var v1 = routes.MapGroup("/v1").AddEndpointFilter(async (context, next) =>
         {
-            // Bearer admin token; the same 401 for a missing, malformed or unknown token.
+            // An admin token (Bearer), or a person in admin.people's groups with fresh MFA (Basic, as for reviews).
             var header = context.HttpContext.Request.Headers.Authorization.ToString();
             var admin = header.StartsWith("Bearer ", StringComparison.Ordinal) ? admins.Authenticate(header.AsSpan(7).Trim()) : null;
+            if (admin is null && host.Config.Admin.People is { } people && header.StartsWith("Basic ", StringComparison.Ordinal))
+            {
+                var (person, refusal) = await AdminPersonAsync(host, people, header.AsSpan(6).Trim().ToString(), context.HttpContext.RequestAborted);
+                if (refusal is not null)
+                {
+                    return refusal;
+                }
+
+                admin = person;
+            }
+
             if (admin is null)
             {
-                return Results.Json(new { Error = "AL0801: an admin token is required (Authorization: Bearer …)" }, AdminApi.Json, statusCode: StatusCodes.Status401Unauthorized);
+                return Results.Json(
+                    new { Error = "AL0801: an admin token is required (Authorization: Bearer …)" + (host.Config.Admin.People is null ? string.Empty : ", or your own credentials as a member of admin.people") },
+                    AdminApi.Json,
+                    statusCode: StatusCodes.Status401Unauthorized);
             }
 
             context.HttpContext.Items[AdminItem] = admin;

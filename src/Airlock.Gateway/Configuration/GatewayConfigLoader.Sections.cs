@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Airlock.Gateway.Secrets;
+using Airlock.Policy.Loading;
 using Airlock.Policy.Model;
 using Airlock.Store;
 using Npgsql;
@@ -254,17 +255,18 @@ public static partial class GatewayConfigLoader
             return new AdminConfig();
         }
 
-        reader.CheckKeys(admin, "admin", "tokens");
+        reader.CheckKeys(admin, "admin", "tokens", "people");
+        var people = ConfigReader.Get(admin, "people") is { } p ? ReadAdminPeople(p, reader) : null;
         var tokens = new List<AdminTokenConfig>();
         if (ConfigReader.Get(admin, "tokens") is not { } list)
         {
-            return new AdminConfig();
+            return new AdminConfig { People = people };
         }
 
         if (list is not YamlSequenceNode sequence)
         {
             reader.Report(GatewayErrors.InvalidValue, reader.At(list), $"admin.tokens must be a list, not {ConfigReader.Describe(list)}");
-            return new AdminConfig();
+            return new AdminConfig { People = people };
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -286,7 +288,34 @@ public static partial class GatewayConfigLoader
             tokens.Add(new AdminTokenConfig { Name = name, Token = token, Location = reader.At(item) });
         }
 
-        return new AdminConfig { Tokens = tokens };
+        return new AdminConfig { Tokens = tokens, People = people };
+    }
+
+    /// <summary><c>admin.people: { groups: [NAME, …], mfa: 15m }</c>.</summary>
+    private static AdminPeopleConfig? ReadAdminPeople(YamlNode node, ConfigReader reader)
+    {
+        if (reader.Mapping(node, "admin.people") is not { } people)
+        {
+            return null;
+        }
+
+        reader.CheckKeys(people, "admin.people", "groups", "mfa");
+        var groups = reader.Require(people, "groups", "admin.people") is { } g ? ReadWords(g, "admin.people.groups", reader, allowSingle: false) : null;
+        var mfa = AdminPeopleConfig.DefaultMfaWithin;
+        if (ConfigReader.Get(people, "mfa") is { } m
+            && !((m as YamlScalarNode)?.Value?.Trim() is { } text && DurationText.TryParse(text, out mfa) && mfa > TimeSpan.Zero && mfa <= TimeSpan.FromHours(24)))
+        {
+            reader.Report(GatewayErrors.InvalidValue, reader.At(m), "admin.people.mfa must be a duration from 1s to 24h, such as 15m: how recent an admin's MFA must be");
+            return null;
+        }
+
+        // ReadWords reports an empty or malformed list itself.
+        if (groups is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        return new AdminPeopleConfig { Groups = groups, MfaWithin = mfa, Location = reader.At(people) };
     }
 
     /// <summary><c>{ token_sha256: HEX }</c> or <c>{ token: env:NAME | file:PATH }</c>, exactly one of them.</summary>

@@ -23,6 +23,26 @@ public sealed record StaticUserConfig
 public sealed record AdminConfig
 {
     public IReadOnlyList<AdminTokenConfig> Tokens { get; init; } = [];
+
+    /// <summary>People who may use the admin API as themselves (<c>admin.people</c>); null: only admin tokens.</summary>
+    public AdminPeopleConfig? People { get; init; }
+}
+
+/// <summary>
+/// <c>admin.people</c>: members of these policy groups (IdP groups mapped by policy count) use the admin API
+/// with their own credentials, and only with MFA at most <see cref="MfaWithin"/> old: a kill or a reload is
+/// then a named person's act with a fresh second factor, not a shared bearer token's.
+/// </summary>
+public sealed record AdminPeopleConfig
+{
+    public required IReadOnlyList<string> Groups { get; init; }
+
+    /// <summary>How recent the person's MFA must be (TOTP step-up, or the IdP's at airlock login); 15 minutes unless set.</summary>
+    public TimeSpan MfaWithin { get; init; } = DefaultMfaWithin;
+
+    public static TimeSpan DefaultMfaWithin { get; } = TimeSpan.FromMinutes(15);
+
+    public SourceLocation Location { get; init; }
 }
 
 /// <summary>One admin token; <see cref="Name"/> is what the audit records as the caller (<c>admin-1</c>… when not given).</summary>

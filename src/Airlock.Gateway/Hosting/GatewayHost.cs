@@ -35,6 +35,9 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public GatewayConfig Config { get; }
 
+    /// <summary>The gateway's clock (tests move it).</summary>
+    public TimeProvider Time { get; private set; } = TimeProvider.System;
+
     public IAirlockStore Store { get; private set; } = null!;
 
     public AuditTrail Audit { get; private set; } = null!;
@@ -112,6 +115,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
     private async Task StartPartsAsync(TimeProvider time, CancellationToken cancellationToken)
     {
+        Time = time;
         var secrets = new SecretResolver(baseDirectory: Path.GetDirectoryName(Path.GetFullPath(Config.SourceFile)));
 
         Store = await StoreFactory.OpenAsync(new StoreOptions { Location = Config.Store, Durability = Config.Audit.Durability }, cancellationToken);
@@ -203,7 +207,7 @@ public sealed class GatewayHost : IAsyncDisposable
     /// When a person last proved MFA, for approvers' <c>mfa</c> freshness: the later of what their IdP said at
     /// login (<see cref="GatewayUser.MfaAt"/>) and their last TOTP step-up on any gateway sharing the store.
     /// </summary>
-    private async ValueTask<DateTimeOffset?> LastMfaAsync(GatewayUser user, CancellationToken cancellationToken)
+    internal async ValueTask<DateTimeOffset?> LastMfaAsync(GatewayUser user, CancellationToken cancellationToken)
     {
         var stepUp = StepUp.Configured ? await StepUp.FreshSinceAsync(user.Name, cancellationToken) : null;
         return stepUp is { } s && (user.MfaAt is not { } idp || s > idp) ? s : user.MfaAt;

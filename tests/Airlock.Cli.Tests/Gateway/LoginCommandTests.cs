@@ -58,6 +58,8 @@ public sealed class LoginCommandTests : IAsyncLifetime
               require_https_metadata: false
             users:
               dave: {"{"} totp: file:secrets/dave-totp {"}"}
+            admin:
+              people: {"{"} groups: [approvers], mfa: 15m {"}"}
             upstreams:
               demo:
                 host: {_cluster.Host}
@@ -161,6 +163,43 @@ public sealed class LoginCommandTests : IAsyncLifetime
         var after = await CliRunner.RunAsync(CancellationToken.None, "connect", "demo", "--gateway", Gateway, "--config-dir", ConfigDir, "--", "-X", "-At", "-c", "SELECT count(*) FROM orders");
         Assert.True(after.ExitCode == 0, after.Error);
         Assert.Equal("10", after.Out.Trim());
+    }
+
+    [Fact]
+    public async Task An_admin_by_group_uses_the_admin_api_as_himself_only_with_fresh_mfa()
+    {
+        // dave is an approver through the IdP; the IdP saw his MFA an hour ago, older than admin.people.mfa.
+        var hourAgo = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds();
+        var login = await LoginAsync(new Dictionary<string, object> { ["preferred_username"] = "dave", ["groups"] = new[] { "sre-leads" }, ["amr"] = new[] { "otp" }, ["auth_time"] = hourAgo });
+        Assert.True(login.ExitCode == AirlockCli.Ok, login.Error);
+
+        var stale = CliRunner.Run("sessions", "list", "--gateway", Gateway, "--config-dir", ConfigDir);
+        Assert.Equal(AirlockCli.Failed, stale.ExitCode);
+        Assert.Contains("403", stale.Error, StringComparison.Ordinal);
+        Assert.Contains("AL1014", stale.Error, StringComparison.Ordinal);
+        Assert.Contains("airlock mfa", stale.Error, StringComparison.Ordinal);
+
+        Assert.True(CliRunner.Run("mfa", "--code", Totp.Compute(DaveTotp, Totp.StepAt(DateTimeOffset.UtcNow)), "--gateway", Gateway, "--config-dir", ConfigDir).ExitCode == AirlockCli.Ok);
+
+        // Fresh now: he lists sessions and kills one, and the trail names him.
+        var (token, _, _) = Stored();
+        await using var open = new NpgsqlConnection($"Host=127.0.0.1;Port={_host.Postgres.Endpoint.Port};Username=dave;Password={token};Database=demo;SSL Mode=Disable;Pooling=false;Timeout=15");
+        await open.OpenAsync();
+        var sessionId = _host.Sessions.Open.Single().Id;
+        var list = CliRunner.Run("sessions", "list", "--gateway", Gateway, "--config-dir", ConfigDir);
+        Assert.True(list.ExitCode == AirlockCli.Ok, list.Error);
+        Assert.Contains(sessionId, list.Out, StringComparison.Ordinal);
+        var kill = CliRunner.Run("sessions", "kill", sessionId, "--gateway", Gateway, "--config-dir", ConfigDir);
+        Assert.True(kill.ExitCode == AirlockCli.Ok, kill.Error);
+        var events = await AuditAsync();
+        Assert.Contains(events, e => e.Kind == AuditEventKinds.Admin && e.User == "admin dave" && e.SessionId == sessionId);
+        Assert.Contains(events, e => e.Kind == AuditEventKinds.AuthFailed && e.User == "dave" && e.ErrorCode == "AL1014");
+
+        // frank (a contractor) is nobody's admin, fresh MFA or not.
+        Directory.Delete(ConfigDir, recursive: true);
+        Assert.True((await LoginAsync(new Dictionary<string, object> { ["preferred_username"] = "frank", ["amr"] = new[] { "otp" } })).ExitCode == AirlockCli.Ok);
+        var frank = CliRunner.Run("sessions", "list", "--gateway", Gateway, "--config-dir", ConfigDir);
+        Assert.Contains("AL0816", frank.Error, StringComparison.Ordinal);
     }
 
     [Fact]

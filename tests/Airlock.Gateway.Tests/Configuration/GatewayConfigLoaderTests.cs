@@ -376,4 +376,35 @@ public sealed class GatewayConfigLoaderTests : IDisposable
         Assert.Equal(["alice"], users.Users);
         Assert.Null(users.Authenticate("dave", string.Empty));
     }
+
+    [Theory]
+    [InlineData("people: { groups: [approvers] }", null, 15)]
+    [InlineData("people: { groups: [approvers, dba], mfa: 5m }", null, 5)]
+    [InlineData("people: { groups: [approvers], mfa: 0s }", "admin.people.mfa must be a duration", 0)]
+    [InlineData("people: { groups: [approvers], mfa: 2d }", "admin.people.mfa must be a duration", 0)]
+    [InlineData("people: { groups: [] }", "admin.people.groups must be a non-empty", 0)]
+    [InlineData("people: { mfa: 5m }", "needs 'groups'", 0)]
+    public void Admin_people_name_groups_and_how_fresh_their_mfa_must_be(string people, string? error, int minutes)
+    {
+        var result = Load($$"""
+            listen: { postgres: 127.0.0.1:15432 }
+            policy: ./policies
+            store: sqlite:./airlock.db
+            admin:
+              {{people}}
+            """);
+
+        if (error is null)
+        {
+            Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+            Assert.Equal(TimeSpan.FromMinutes(minutes), result.Config!.Admin.People!.MfaWithin);
+            Assert.Contains("approvers", result.Config.Admin.People.Groups);
+        }
+        else
+        {
+            var diagnostic = Single(result);
+            Assert.Contains(error, diagnostic.Message, StringComparison.Ordinal);
+            Assert.Equal(5, diagnostic.Location.Line);
+        }
+    }
 }
