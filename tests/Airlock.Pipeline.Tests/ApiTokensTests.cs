@@ -22,7 +22,7 @@ public sealed class ApiTokensTests(PipelineFixture fixture) : IClassFixture<Pipe
 
         await using var registry = new SessionRegistry("tokens", fixture.Store, fixture.Audit, () => fixture.Policy, fixture.Clock, checkEvery: TimeSpan.FromHours(1))
         {
-            CredentialStillValid = (u, ct) => tokens.StillValidAsync(u.Name, u.Token!.TokenId, ct),
+            CredentialsRevokedSince = async (since, ct) => [.. await fixture.Store.ApiTokens.ListRevokedSinceAsync(since, ct)],
         };
         var session = await registry.StartAsync(user, "demo", null, null, default);
         var gate = new StatementGate(() => fixture.Policy, fixture.Clock);

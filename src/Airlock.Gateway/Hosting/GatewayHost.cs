@@ -141,9 +141,8 @@ public sealed class GatewayHost : IAsyncDisposable
 
         Tokens = new ApiTokens(Store, Audit, time) { Revoked = Sessions.EndCredentialSessionsAsync };
         Logins = new LoginTokens(Store, Audit, time) { Revoked = Sessions.EndCredentialSessionsAsync };
-        Sessions.CredentialStillValid = (user, cancellationToken) => user.Token is { } token
-            ? Tokens.StillValidAsync(user.Name, token.TokenId, cancellationToken)
-            : Logins.StillValidAsync(user.LoginTokenId!, cancellationToken);
+        Sessions.CredentialsRevokedSince = async (since, cancellationToken) =>
+            (IReadOnlyCollection<string>)[.. await Store.ApiTokens.ListRevokedSinceAsync(since, cancellationToken), .. await Store.LoginTokens.ListRevokedSinceAsync(since, cancellationToken)];
         if (Config.Oidc is { } oidcConfig)
         {
             Oidc = new OidcTokenValidator(oidcConfig, time);

@@ -101,10 +101,6 @@ public sealed class ApiTokens(IAirlockStore store, AuditTrail audit, TimeProvide
         return new GatewayUser(token.User, [], Mfa: false) { Token = ScopeOf(token), ValidUntil = token.ExpiresAt };
     }
 
-    /// <summary>Whether the token behind a session is still good (not revoked, not expired): sessions are checked every second.</summary>
-    public async ValueTask<bool> StillValidAsync(string user, string tokenId, CancellationToken cancellationToken) =>
-        (await store.ApiTokens.ListAsync(user, cancellationToken)).FirstOrDefault(t => t.Id == tokenId) is { } token && InForce(token, time.GetUtcNow());
-
     public ValueTask<IReadOnlyList<ApiTokenRecord>> ListAsync(string user, CancellationToken cancellationToken) => store.ApiTokens.ListAsync(user, cancellationToken);
 
     /// <summary>Revokes one of the user's own tokens; its open sessions end.</summary>
@@ -138,7 +134,6 @@ public sealed class ApiTokens(IAirlockStore store, AuditTrail audit, TimeProvide
             [.. token.Scopes.Where(s => s.StartsWith("sql:", StringComparison.Ordinal)).Select(s => s["sql:".Length..])]);
     }
 
-    private static bool InForce(ApiTokenRecord token, DateTimeOffset now) => token.RevokedAt is null && (token.ExpiresAt is not { } expires || now < expires);
 
     private async ValueTask RecordAsync(string kind, ApiTokenRecord token, string by, CancellationToken cancellationToken) =>
         await audit.AppendAsync(

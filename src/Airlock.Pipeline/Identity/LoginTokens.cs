@@ -101,10 +101,6 @@ public sealed class LoginTokens(IAirlockStore store, AuditTrail audit, TimeProvi
         };
     }
 
-    /// <summary>Whether a session token is still in force (sessions are checked every second, on every gateway).</summary>
-    public async ValueTask<bool> StillValidAsync(string id, CancellationToken cancellationToken) =>
-        await store.LoginTokens.GetAsync(id, cancellationToken) is { RevokedAt: null } token && time.GetUtcNow() < token.ExpiresAt;
-
     /// <summary>Revokes the user's own session token (<c>airlock logout</c>); its sessions end.</summary>
     public async ValueTask<LoginTokenRecord> RevokeAsync(GatewayUser user, string id, CancellationToken cancellationToken)
     {

@@ -19,6 +19,7 @@ public sealed class SessionRegistry : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _watch;
+    private readonly DateTimeOffset _started;
 
     public SessionRegistry(string instance, IAirlockStore store, AuditTrail audit, Func<PolicySnapshot> policy, TimeProvider time, TimeSpan? checkEvery = null)
     {
@@ -27,6 +28,7 @@ public sealed class SessionRegistry : IAsyncDisposable
         _audit = audit;
         _policy = policy;
         _time = time;
+        _started = time.GetUtcNow();
         _watch = Task.Run(() => WatchAsync(checkEvery ?? TimeSpan.FromSeconds(1)));
     }
 
@@ -151,10 +153,16 @@ public sealed class SessionRegistry : IAsyncDisposable
     public Func<CancellationToken, ValueTask>? RefreshStepUps { get; set; }
 
     /// <summary>
-    /// Whether the revocable credential a session logged in with (an API token, an Airlock session token) is
-    /// still in force: sessions whose credential is not end, here within a check of its revocation anywhere.
+    /// The ids of revocable credentials (API tokens, Airlock session tokens) revoked at or after a time, on any
+    /// gateway sharing the store: one question a check, however many sessions are open. Expiry needs no
+    /// question: each session knows when its credential ends (<see cref="GatewayUser.ValidUntil"/>).
     /// </summary>
-    public Func<GatewayUser, CancellationToken, ValueTask<bool>>? CredentialStillValid { get; set; }
+    public Func<DateTimeOffset, CancellationToken, ValueTask<IReadOnlyCollection<string>>>? CredentialsRevokedSince { get; set; }
+
+    /// <summary>How far back each check looks for revocations, beyond the last check: room for clocks that differ between gateways.</summary>
+    private static readonly TimeSpan RevocationMargin = TimeSpan.FromMinutes(1);
+
+    private DateTimeOffset? _lastRevocationCheck;
 
     /// <summary>Ends this instance's sessions that logged in with a credential (revoked now); other instances see it within a check.</summary>
     public ValueTask EndCredentialSessionsAsync(string credentialId, CancellationToken cancellationToken)
@@ -216,19 +224,17 @@ public sealed class SessionRegistry : IAsyncDisposable
                 await refresh(cancellationToken);
             }
 
-            if (CredentialStillValid is { } valid)
+            if (CredentialsRevokedSince is { } revokedSince && _sessions.Values.Any(s => s.User.CredentialId is not null))
             {
-                // One look per credential, however many sessions it has open.
-                foreach (var byCredential in _sessions.Values.Where(s => s.User.CredentialId is not null).GroupBy(s => s.User.CredentialId!, StringComparer.Ordinal))
+                var checkedAt = _time.GetUtcNow();
+                var since = (_lastRevocationCheck ?? _started) - RevocationMargin;
+                var revoked = (await revokedSince(since, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+                foreach (var session in _sessions.Values.Where(s => s.User.CredentialId is { } id && revoked.Contains(id)))
                 {
-                    if (!await valid(byCredential.First().User, cancellationToken))
-                    {
-                        foreach (var session in byCredential)
-                        {
-                            session.End(SessionEnd.Killed($"the revocation or expiry of {CredentialName(byCredential.Key)}"));
-                        }
-                    }
+                    session.End(SessionEnd.Killed($"the revocation of {CredentialName(session.User.CredentialId!)}"));
                 }
+
+                _lastRevocationCheck = checkedAt;
             }
         }
         catch (StoreException)

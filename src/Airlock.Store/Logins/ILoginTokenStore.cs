@@ -15,6 +15,9 @@ public interface ILoginTokenStore
 
     /// <summary>Revokes one token; false when it does not exist or was revoked already.</summary>
     ValueTask<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>The ids of tokens revoked at or after <paramref name="since"/>: each gateway asks once a second, whatever its number of sessions.</summary>
+    ValueTask<IReadOnlyList<string>> ListRevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
 }
 
 /// <summary>

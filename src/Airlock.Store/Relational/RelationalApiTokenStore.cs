@@ -33,6 +33,9 @@ internal sealed class RelationalApiTokenStore(StoreDialect dialect) : Relational
             c => c.With("@id", id).With("@at", UnixMicros.From(at)),
             cancellationToken).ConfigureAwait(false) == 1;
 
+    public ValueTask<IReadOnlyList<string>> ListRevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        QueryAsync("SELECT id FROM api_tokens WHERE revoked_at >= @since ORDER BY id", c => c.With("@since", UnixMicros.From(since)), r => r.GetString(0), cancellationToken);
+
     private static ApiTokenRecord Map(DbDataReader r) => new()
     {
         Id = r.GetString(0),

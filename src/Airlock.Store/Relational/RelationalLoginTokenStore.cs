@@ -37,6 +37,9 @@ internal sealed class RelationalLoginTokenStore(StoreDialect dialect) : Relation
             c => c.With("@id", id).With("@at", UnixMicros.From(at)),
             cancellationToken).ConfigureAwait(false) == 1;
 
+    public ValueTask<IReadOnlyList<string>> ListRevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        QueryAsync("SELECT id FROM login_tokens WHERE revoked_at >= @since ORDER BY id", c => c.With("@since", UnixMicros.From(since)), r => r.GetString(0), cancellationToken);
+
     private static LoginTokenRecord Map(DbDataReader r) => new()
     {
         Id = r.GetString(0),

@@ -11,4 +11,7 @@ public interface IApiTokenStore
     ValueTask<IReadOnlyList<ApiTokenRecord>> ListAsync(string? user = null, CancellationToken cancellationToken = default);
 
     ValueTask<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>The ids of tokens revoked at or after <paramref name="since"/>: each gateway asks once a second, whatever its number of sessions.</summary>
+    ValueTask<IReadOnlyList<string>> ListRevokedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
 }

@@ -141,6 +141,36 @@ public sealed partial class SharedStoreApprovalTests(SharedStoreGateways gateway
     }
 
     /// <summary>Runs <c>SELECT 1</c> on the open session until the gateway ends it; fails the test at the deadline.</summary>
+    [Fact]
+    public async Task An_api_token_revoked_on_one_instance_ends_its_session_on_another_within_a_check()
+    {
+        string secret, tokenId;
+        using (var alice = gateways.Api("gw-a", "alice"))
+        {
+            using var made = await alice.PostAsJsonAsync(new Uri("v1/tokens", UriKind.Relative), new { name = "shared-store", resources = new[] { "demo" }, sql_kinds = new[] { "read" }, expires_in_seconds = 3600 });
+            var body = await made.Content.ReadAsStringAsync();
+            Assert.True(made.StatusCode == HttpStatusCode.OK, body);
+            var answer = JsonDocument.Parse(body).RootElement;
+            secret = answer.GetProperty("token").GetString()!;
+            tokenId = answer.GetProperty("details").GetProperty("id").GetString()!;
+        }
+
+        await using var session = new NpgsqlConnection(gateways.ConnectionString("gw-b", "alice").Replace(gateways.Tokens["alice"], secret, StringComparison.Ordinal));
+        await session.OpenAsync();
+        Assert.Equal("1", await ScalarAsync(session, "SELECT 1"));
+
+        using (var alice = gateways.Api("gw-a", "alice"))
+        {
+            using var revoke = await alice.PostAsync(new Uri($"v1/tokens/{tokenId}/revoke", UriKind.Relative), content: null);
+            Assert.True(revoke.StatusCode == HttpStatusCode.OK, await revoke.Content.ReadAsStringAsync());
+        }
+
+        // gw-b learns of it from the store (one question a second for all its sessions), not from gw-a.
+        var ended = await UntilFailsAsync(session);
+        Assert.Equal("57P01", ended.SqlState);
+        Assert.Contains($"the revocation of API token {tokenId}", ended.MessageText, StringComparison.Ordinal);
+    }
+
     private static async Task<PostgresException> UntilFailsAsync(NpgsqlConnection connection)
     {
         var deadline = DateTime.UtcNow + Deadline;

@@ -59,6 +59,26 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task Revoked_tokens_of_both_kinds_are_found_by_when_they_were_revoked()
+    {
+        await using var store = await OpenStoreAsync();
+        await store.LoginTokens.CreateAsync(Login("lgn_a", "dave", ApiTokenHash.NewToken(), 0));
+        await store.LoginTokens.CreateAsync(Login("lgn_b", "dave", ApiTokenHash.NewToken(), 1));
+        await store.LoginTokens.CreateAsync(Login("lgn_kept", "dave", ApiTokenHash.NewToken(), 2));
+        await store.ApiTokens.CreateAsync(Token("tok_a", "alice", ApiTokenHash.NewToken(), 0));
+        await store.ApiTokens.CreateAsync(Token("tok_kept", "alice", ApiTokenHash.NewToken(), 1));
+        await store.LoginTokens.RevokeAsync("lgn_a", T0.AddMinutes(10));
+        await store.LoginTokens.RevokeAsync("lgn_b", T0.AddMinutes(20));
+        await store.ApiTokens.RevokeAsync("tok_a", T0.AddMinutes(20));
+
+        Assert.Equal(["lgn_a", "lgn_b"], await store.LoginTokens.ListRevokedSinceAsync(T0));
+        Assert.Equal(["lgn_b"], await store.LoginTokens.ListRevokedSinceAsync(T0.AddMinutes(20)));
+        Assert.Empty(await store.LoginTokens.ListRevokedSinceAsync(T0.AddMinutes(21)));
+        Assert.Equal(["tok_a"], await store.ApiTokens.ListRevokedSinceAsync(T0.AddMinutes(15)));
+        Assert.Empty(await store.ApiTokens.ListRevokedSinceAsync(T0.AddMinutes(21)));
+    }
+
+    [Fact]
     public async Task A_login_token_is_stored_only_by_a_32_byte_hash_and_never_shares_one()
     {
         await using var store = await OpenStoreAsync();
