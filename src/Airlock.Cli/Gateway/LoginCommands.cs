@@ -137,7 +137,8 @@ internal static class LoginCommands
                 throw new CliUsageException($"your login to {key} expired at {login.ExpiresAt.ToUniversalTime():yyyy-MM-dd HH:mm}Z: run airlock login again");
             }
 
-            var pgHost = parse.GetValue(host) ?? new Uri(key).Host;
+            var pgHost = parse.GetValue(host)
+                ?? (Uri.TryCreate(key, UriKind.Absolute, out var gatewayUrl) ? gatewayUrl.DnsSafeHost : throw new CliUsageException($"--gateway '{key}' is not a URL (e.g. http://127.0.0.1:8080)"));
             var pgPort = parse.GetValue(port) ?? login.PostgresPort;
             var database = parse.GetValue(resource)!;
             var conninfo = $"host={Conninfo(pgHost)} port={pgPort.ToString(CultureInfo.InvariantCulture)} user={Conninfo(login.User)} dbname={Conninfo(database)}";
