@@ -18,7 +18,7 @@ internal static class SessionsCommands
         return sessions;
     }
 
-    private static (Option<string?> Gateway, Option<string?> TokenFile, Option<string?> ConfigDir) CommonOptions() => (
+    internal static (Option<string?> Gateway, Option<string?> TokenFile, Option<string?> ConfigDir) CommonOptions() => (
         new Option<string?>("--gateway") { Description = $"The admin API's address (default ${GatewayVariable}, or http://127.0.0.1:8080).", HelpName = "URL" },
         new Option<string?>("--token-file") { Description = $"A file holding an admin token (default: ${TokenVariable}; else your airlock login, if you are in admin.people).", HelpName = "FILE" },
         new Option<string?>("--config-dir") { Description = $"Where airlock login keeps your logins (default ${StoredLogins.DirectoryVariable}, else ~/.config/airlock).", HelpName = "DIR" });
@@ -88,7 +88,7 @@ internal static class SessionsCommands
     }
 
     /// <summary>An admin token when one is given (--token-file or the variable); else your airlock login, for members of admin.people.</summary>
-    private static HttpClient Client(string? gateway, string? tokenFile, string? configDir)
+    internal static HttpClient Client(string? gateway, string? tokenFile, string? configDir)
     {
         if (tokenFile is null && Environment.GetEnvironmentVariable(TokenVariable) is null
             && StoredLogins.Find(StoredLogins.DirectoryFor(configDir), StoredLogins.Key(gateway)) is { } login)

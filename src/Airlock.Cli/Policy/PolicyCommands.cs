@@ -9,15 +9,22 @@ using Airlock.Policy.Model;
 
 namespace Airlock.Cli.Policy;
 
-/// <summary><c>airlock policy check | test | explain</c>: the policy engine, used alone with no gateway running.</summary>
+/// <summary>
+/// <c>airlock policy check | test | explain</c>: the policy engine, used alone with no gateway running; and
+/// <c>status | reload</c>, which ask a running gateway.
+/// </summary>
 internal static class PolicyCommands
 {
     public static Command Build(CliContext context)
     {
-        var policy = new Command("policy", "Check, test and explain a policy bundle (a directory of YAML files).");
+        var policy = new Command("policy", "Check, test and explain a policy bundle (a directory of YAML files); show or reload a running gateway's policy.");
         policy.Add(PolicyCheckCommand.Build(context));
         policy.Add(PolicyTestCommand.Build(context));
         policy.Add(PolicyExplainCommand.Build(context));
+
+        // These two ask a running gateway (its admin API) instead of reading a bundle directory.
+        policy.Add(Gateway.PolicyAdminCommands.Status(context));
+        policy.Add(Gateway.PolicyAdminCommands.Reload(context));
         return policy;
     }
 

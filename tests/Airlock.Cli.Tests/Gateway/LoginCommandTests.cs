@@ -191,6 +191,12 @@ public sealed class LoginCommandTests : IAsyncLifetime
         Assert.Contains(sessionId, list.Out, StringComparison.Ordinal);
         var kill = CliRunner.Run("sessions", "kill", sessionId, "--gateway", Gateway, "--config-dir", ConfigDir);
         Assert.True(kill.ExitCode == AirlockCli.Ok, kill.Error);
+        var status = CliRunner.Run("policy", "status", "--gateway", Gateway, "--config-dir", ConfigDir);
+        Assert.True(status.ExitCode == AirlockCli.Ok, status.Error);
+        Assert.Contains($"revision {_host.Policy.Current.Revision}", status.Out, StringComparison.Ordinal);
+        var reload = CliRunner.Run("policy", "reload", "--gateway", Gateway, "--config-dir", ConfigDir);
+        Assert.True(reload.ExitCode == AirlockCli.Ok, reload.Error);
+        Assert.Equal($"unchanged: revision {_host.Policy.Current.Revision}", reload.Out.Trim());
         var events = await AuditAsync();
         Assert.Contains(events, e => e.Kind == AuditEventKinds.Admin && e.User == "admin dave" && e.SessionId == sessionId);
         Assert.Contains(events, e => e.Kind == AuditEventKinds.AuthFailed && e.User == "dave" && e.ErrorCode == "AL1014");
@@ -200,6 +206,7 @@ public sealed class LoginCommandTests : IAsyncLifetime
         Assert.True((await LoginAsync(new Dictionary<string, object> { ["preferred_username"] = "frank", ["amr"] = new[] { "otp" } })).ExitCode == AirlockCli.Ok);
         var frank = CliRunner.Run("sessions", "list", "--gateway", Gateway, "--config-dir", ConfigDir);
         Assert.Contains("AL0816", frank.Error, StringComparison.Ordinal);
+        Assert.Contains("AL0816", CliRunner.Run("policy", "reload", "--gateway", Gateway, "--config-dir", ConfigDir).Error, StringComparison.Ordinal);
     }
 
     [Fact]
