@@ -7,7 +7,8 @@ namespace Airlock.Gateway.Notifications;
 
 /// <summary>
 /// The bodies a webhook receives (docs/webhooks.md). Only what reviewers already see goes out: the action
-/// summary was masked when the request was made, and no token or secret is ever part of a request record.
+/// summary was masked when the request was made, the requester's reason and the approver's comment were
+/// masked before the notification was made, and no token or secret is ever part of a request record.
 /// </summary>
 internal static class WebhookPayload
 {
@@ -33,6 +34,7 @@ internal static class WebhookPayload
             json.WriteString("reason", request.Reason);
             json.WriteString("action", request.ActionSummary);
             json.WriteString("actor", notification.Actor);
+            json.WriteString("comment", request.Comment);
             json.WriteString("at", notification.At.ToUniversalTime());
             json.WriteString("expires_at", request.ExpiresAt.ToUniversalTime());
             json.WriteString("instance", instance);
@@ -66,6 +68,11 @@ internal static class WebhookPayload
             if (request.ActionSummary is { Length: > 0 } action)
             {
                 Section(json, "```" + SlackText.Code(action, SlackText.MaxBlockAction) + "```");
+            }
+
+            if (request.Comment is { Length: > 0 } comment && notification.Event is ApprovalEvents.Approved or ApprovalEvents.Denied)
+            {
+                Section(json, $"*{(notification.Event == ApprovalEvents.Denied ? "Reason" : "Comment")}:* {SlackText.Escape(comment)}");
             }
 
             json.WriteEndArray();

@@ -27,7 +27,7 @@ public sealed partial class ActionApprovals
         var request = GrantRequest(AccessKind, user, resource, grant, duration, reason, $"grant {grant} on {resource} for {duration}", snapshot, now, PendingLifetime);
         await RecordAsync(AuditEventKinds.ApprovalRequested, request, user.Name, null, null, cancellationToken);
         await store.Approvals.CreateAsync(request, cancellationToken);
-        Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Created, request, user.Name, now));
+        Notify(ApprovalEvents.Created, request, user.Name, now);
         return request;
     }
 
@@ -60,7 +60,7 @@ public sealed partial class ActionApprovals
         await RecordAsync(AuditEventKinds.BreakGlass, review, user.Name, null, null, cancellationToken);
         await store.Approvals.CreateAsync(review, cancellationToken);
         var given = await GiveGrantAsync(review with { DecidedBy = user.Name }, now, cancellationToken);
-        Notifier?.Notify(new ApprovalNotification(ApprovalEvents.BreakGlass, review, user.Name, now));
+        Notify(ApprovalEvents.BreakGlass, review, user.Name, now);
         return (given, review);
     }
 

@@ -155,7 +155,7 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
         // Recorded before it exists, as every action is: a request nobody can see in the trail is never made.
         await RecordAsync(AuditEventKinds.ApprovalRequested, created, user, session.Id, null, cancellationToken);
         await store.Approvals.CreateAsync(created, cancellationToken);
-        Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Created, created, user, now));
+        Notify(ApprovalEvents.Created, created, user, now);
         return new ReviewOutcome(created.Id, Run: false, created.ExpiresAt);
     }
 
@@ -234,7 +234,7 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
         await RecordAsync(AuditEventKinds.ApprovalApproved, request with { State = Approved }, by, session.Id, "approved automatically by policy", cancellationToken);
         await store.Approvals.CreateAsync(request, cancellationToken);
         await RecordAsync(AuditEventKinds.ApprovalUsed, request, session.User.Name, session.Id, null, cancellationToken);
-        Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Approved, request with { State = Approved }, by, now));
+        Notify(ApprovalEvents.Approved, request with { State = Approved }, by, now);
         return new ReviewOutcome(request.Id, Run: true, now);
     }
 
@@ -334,7 +334,7 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
             await GiveGrantAsync(approved, now, cancellationToken);
         }
 
-        Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Approved, approved, approver.Name, now));
+        Notify(ApprovalEvents.Approved, approved, approver.Name, now);
         return approved;
     }
 
@@ -365,7 +365,7 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
             }
         }
 
-        Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Denied, denied, approver.Name, now));
+        Notify(ApprovalEvents.Denied, denied, approver.Name, now);
         return denied;
     }
 
@@ -440,7 +440,7 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
         if (await store.Approvals.TransitionAsync(request.Id, request.State, Expired, now, by: null, comment: null, cancellationToken))
         {
             await RecordAsync(AuditEventKinds.ApprovalExpired, request with { State = Expired }, null, null, null, cancellationToken);
-            Notifier?.Notify(new ApprovalNotification(ApprovalEvents.Expired, request with { State = Expired }, null, now));
+            Notify(ApprovalEvents.Expired, request with { State = Expired }, null, now);
         }
 
         return request with { State = Expired };
@@ -487,4 +487,21 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
 
     /// <summary>Short enough to type, random enough (80 bits) not to guess.</summary>
     private static string NewId() => "apr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+
+    /// <summary>
+    /// Tells the notifier (webhooks: Slack and other systems outside the gateway). The free text people wrote,
+    /// the requester's reason and the approver's comment or denial reason, goes through the masking engine
+    /// first, as the audit trail's free text does: a pasted password or card number stays here.
+    /// </summary>
+    private void Notify(string @event, ApprovalRequestRecord request, string? actor, DateTimeOffset at)
+    {
+        if (Notifier is not { } notifier)
+        {
+            return;
+        }
+
+        var engine = masking();
+        string? Masked(string? text) => string.IsNullOrEmpty(text) ? text : engine.Mask(text);
+        notifier.Notify(new ApprovalNotification(@event, request with { Reason = Masked(request.Reason), Comment = Masked(request.Comment) }, actor, at));
+    }
 }

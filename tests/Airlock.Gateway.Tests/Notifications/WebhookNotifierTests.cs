@@ -25,7 +25,7 @@ public sealed class WebhookNotifierTests
         var json = request.Json;
         Assert.Equal("/hooks/airlock", request.Path);
         Assert.Equal(
-            ["event", "id", "kind", "state", "requester", "resource", "rule", "grant", "reason", "action", "actor", "at", "expires_at", "instance"],
+            ["event", "id", "kind", "state", "requester", "resource", "rule", "grant", "reason", "action", "actor", "comment", "at", "expires_at", "instance"],
             json.EnumerateObject().Select(p => p.Name));
         Assert.Equal(("created", "apr_0123456789abcdef0123", "action", "pending"), (json.GetProperty("event").GetString(), json.GetProperty("id").GetString(), json.GetProperty("kind").GetString(), json.GetProperty("state").GetString()));
         Assert.Equal(("alice", "demo", "prod-writes-need-review", "alice"), (json.GetProperty("requester").GetString(), json.GetProperty("resource").GetString(), json.GetProperty("rule").GetString(), json.GetProperty("actor").GetString()));
@@ -196,8 +196,8 @@ public sealed class WebhookNotifierTests
     [Fact]
     public void The_documented_signature_example_holds()
     {
-        const string body = """{"event":"created","id":"apr_3f0c9a1b2c3d4e5f6a7b","kind":"action","state":"pending","requester":"alice","resource":"demo","rule":"prod-writes-need-review","grant":null,"reason":null,"action":"DELETE FROM orders WHERE id = 1","actor":"alice","at":"2026-11-22T13:05:00+00:00","expires_at":"2026-11-22T14:05:00+00:00","instance":"gw-1"}""";
-        const string signature = "sha256=70eaefb509c59981a8ba832ad6f91e7e61932a58f18705a427d306d7adbb2dfd";
+        const string body = """{"event":"created","id":"apr_3f0c9a1b2c3d4e5f6a7b","kind":"action","state":"pending","requester":"alice","resource":"demo","rule":"prod-writes-need-review","grant":null,"reason":null,"action":"DELETE FROM orders WHERE id = 1","actor":"alice","comment":null,"at":"2026-11-22T13:05:00+00:00","expires_at":"2026-11-22T14:05:00+00:00","instance":"gw-1"}""";
+        const string signature = "sha256=de3da954927f8bb5927d208f671f2035fb4eb031b99a08ae92f5c261a3e2effd";
 
         Assert.Equal(signature, WebhookSignature.Sign("whsec-example", 1795352700, Encoding.UTF8.GetBytes(body)));
         Assert.True(WebhookSignature.Verify("whsec-example", "1795352700", Encoding.UTF8.GetBytes(body), signature));

@@ -156,6 +156,28 @@ public sealed class ActionApprovalsTests(PipelineFixture fixture) : IClassFixtur
         Assert.Single(expiredEvents, n => n.Request.Id == held.RequestId);
     }
 
+    [Fact]
+    public async Task What_people_wrote_is_masked_before_a_notifier_hears_it_and_kept_whole_in_the_store()
+    {
+        const string card = "4111 1111 1111 1111";
+        var (session, verdict) = Held("DELETE FROM orders WHERE id = 110");
+        var told = new List<ApprovalNotification>();
+        var approvals = new ActionApprovals(fixture.Store, fixture.Audit, () => fixture.Policy, () => new MaskingEngine(MaskingProfile.Default()), fixture.Clock)
+        {
+            LastMfa = (_, _) => ValueTask.FromResult<DateTimeOffset?>(fixture.Clock.GetUtcNow()),
+            Notifier = new CollectingNotifier(told),
+        };
+        var held = await approvals.ReviewAsync(session, verdict, "DELETE FROM orders WHERE id = 110", [], default);
+
+        await approvals.DenyAsync(held.RequestId, Bob, $"the customer's card {card} was charged twice; refund it instead", default);
+
+        var denied = Assert.Single(told, n => n.Event == ApprovalEvents.Denied && n.Request.Id == held.RequestId);
+        Assert.DoesNotContain(card, denied.Request.Comment, StringComparison.Ordinal);
+        Assert.Contains("1111", denied.Request.Comment, StringComparison.Ordinal); // partial: the last digits stay
+        Assert.Contains("refund it instead", denied.Request.Comment, StringComparison.Ordinal);
+        Assert.Contains(card, (await fixture.Store.Approvals.GetAsync(held.RequestId))!.Comment, StringComparison.Ordinal);
+    }
+
     private sealed class CollectingNotifier(List<ApprovalNotification> into) : IApprovalNotifier
     {
         public void Notify(ApprovalNotification notification)
