@@ -46,6 +46,12 @@ internal sealed partial class PgClientConnection
 
     private async ValueTask HandleBackendAsync(byte type, ReadOnlySequence<byte> payload, ReadOnlySequence<byte> whole, PipeWriter client, CancellationToken cancellationToken)
     {
+        if (type == (byte)'Z' && payload.Length == 1)
+        {
+            // Before anything is dequeued for it: an empty tracker then always comes with a fresh status.
+            Volatile.Write(ref _readyStatus, payload.FirstSpan[0]);
+        }
+
         var head = _tracker.Peek();
         if (head is { Kind: ExpectedKind.Internal })
         {

@@ -135,6 +135,7 @@ internal sealed partial class PgClientConnection
 
     private async ValueTask OnQueryAsync(string sql, ReadOnlySequence<byte> whole, IBufferWriter<byte> upstream, CancellationToken cancellationToken)
     {
+        FollowReadOnlyMode(upstream);
         var verdict = _services.Gate.Decide(_session!, sql);
         if (verdict.Effect == RuleEffect.Review && _services.Approvals is not null)
         {
@@ -223,6 +224,32 @@ internal sealed partial class PgClientConnection
         }
     }
 
+    /// <summary>
+    /// A session's read-only mode follows what policy allows it now: a grant approved while the session is open
+    /// switches it to read-write, and a policy change or a grant's end that leaves only reads switches it back.
+    /// The server is told (an internal SET) only between statements, outside any transaction block (nothing
+    /// outstanding, and the last ReadyForQuery said idle), so no rollback can undo the switch behind the
+    /// gateway's back; otherwise it waits for the next statement that starts when idle. Decided again only when
+    /// the session's principal changes (new grants, MFA, policy revision), which the session caches.
+    /// </summary>
+    private void FollowReadOnlyMode(IBufferWriter<byte> upstream)
+    {
+        var snapshot = Policy;
+        var principal = _session!.PrincipalFor(snapshot);
+        if (ReferenceEquals(principal, _readOnlyDecidedFor) || _tracker.Count != 0 || Volatile.Read(ref _readyStatus) != 'I')
+        {
+            return;
+        }
+
+        _readOnlyDecidedFor = principal;
+        var readOnly = snapshot.AllowsOnlyReads(principal, _session.Resource);
+        if (readOnly != _session.ReadOnly)
+        {
+            SendInternalQuery(upstream, readOnly ? "SET default_transaction_read_only = on" : "SET default_transaction_read_only = off");
+            _session.ReadOnly = readOnly;
+        }
+    }
+
     private void SendInternalQuery(IBufferWriter<byte> upstream, string sql)
     {
         _tracker.Enqueue(new Expected(ExpectedKind.Internal));
@@ -242,6 +269,7 @@ internal sealed partial class PgClientConnection
 
         r.ReadBytes(parameterTypes * 4);
         ExpectEnd(r);
+        FollowReadOnlyMode(upstream);
         var verdict = _services.Gate.Decide(_session!, sql);
         _statements.Remove(name);
 
@@ -270,6 +298,7 @@ internal sealed partial class PgClientConnection
     /// </summary>
     private async ValueTask<PgError?> OnBindAsync((string Portal, string Statement, byte[]?[] Values, short[] Formats) bind, ReadOnlySequence<byte> whole, IBufferWriter<byte> upstream, CancellationToken cancellationToken)
     {
+        FollowReadOnlyMode(upstream);
         var (portalName, statementName, values, formats) = bind;
         if (!_statements.TryGetValue(statementName, out var statement))
         {

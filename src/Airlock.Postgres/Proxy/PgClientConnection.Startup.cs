@@ -241,7 +241,9 @@ internal sealed partial class PgClientConnection
             return false;
         }
 
-        _session.ReadOnly = snapshot.AllowsOnlyReads(_session.PrincipalFor(snapshot), database);
+        var principal = _session.PrincipalFor(snapshot);
+        _session.ReadOnly = snapshot.AllowsOnlyReads(principal, database);
+        _readOnlyDecidedFor = principal;
         var upstreamParameters = parameters.Where(p => p.Key is not ("user" or "database" or "application_name" or "client_encoding")).ToList();
         upstreamParameters.Add(new("client_encoding", "UTF8"));
         upstreamParameters.Add(new("application_name", $"airlock:{authenticated.Name}" + (Parameter("application_name") is { Length: > 0 } app ? ":" + app : string.Empty)));

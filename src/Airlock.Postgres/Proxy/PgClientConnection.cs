@@ -43,6 +43,12 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
     private PgCatalog? _catalog;
     private CancellationTokenSource? _waitCancel;
 
+    /// <summary>The server's transaction status from its last ReadyForQuery ('I' idle, 'T' in a block, 'E' failed).</summary>
+    private int _readyStatus = 'I';
+
+    /// <summary>The principal the session's read-only mode was last decided for; the mode is decided again when it changes.</summary>
+    private object? _readOnlyDecidedFor;
+
     public PgClientConnection(Socket socket, PgGatewayServices services, PgGatewayOptions options)
     {
         _socket = socket;

@@ -151,6 +151,14 @@ public sealed partial class ReviewsCommandTests(ReviewsDemoFixture fixture) : IC
         var tooLong = Cli("alice", "request", "demo", "--grant", "prod-write", "--for", "3h", "--reason", "INC-42");
         Assert.Contains("at most 02:00:00", tooLong.Error, StringComparison.Ordinal);
 
+        // A session alice opened before the grant (read-only now) and one through the extended protocol.
+        await using var before = new NpgsqlConnection($"Host=127.0.0.1;Port={Demo.GatewayPort};Username=alice;Password={Demo.Tokens["alice"]};Database=demo;SSL Mode=Disable;Pooling=false;Timeout=15");
+        await before.OpenAsync();
+        await using (var show = new NpgsqlCommand("SHOW default_transaction_read_only", before))
+        {
+            Assert.Equal("on", (string?)await show.ExecuteScalarAsync());
+        }
+
         var request = Cli("alice", "request", "demo", "--grant", "prod-write", "--for", "1h", "--reason", "INC-42");
         Assert.True(request.ExitCode == AirlockCli.Ok, request.Error);
         var id = RequestId().Match(request.Out).Value;
@@ -166,6 +174,18 @@ public sealed partial class ReviewsCommandTests(ReviewsDemoFixture fixture) : IC
         var run = await PsqlAsync("alice", "SHOW default_transaction_read_only", "DELETE FROM orders WHERE id = 2");
         Assert.True(run.ExitCode == 0, run.StandardError);
         Assert.Equal(["off", "DELETE 1"], run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        // The session opened before the grant switches to read-write at its next statement (Npgsql: extended protocol).
+        await using (var show = new NpgsqlCommand("SHOW default_transaction_read_only", before))
+        {
+            Assert.Equal("off", (string?)await show.ExecuteScalarAsync());
+        }
+
+        await using (var write = new NpgsqlCommand("DELETE FROM orders WHERE id = @id", before))
+        {
+            write.Parameters.AddWithValue("id", 4);
+            Assert.Equal(1, await write.ExecuteNonQueryAsync());
+        }
 
         var list = Cli("bob", "grants", "list");
         Assert.True(list.ExitCode == AirlockCli.Ok, list.Error);
