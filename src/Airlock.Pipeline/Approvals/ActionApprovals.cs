@@ -300,14 +300,15 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
     {
         var (request, requirement) = await OpenForVoteAsync(id, approver, cancellationToken);
         var now = time.GetUtcNow();
-        if (!await store.Approvals.AddVoteAsync(new ApprovalVoteRecord { RequestId = id, Approver = approver.Name, Verdict = "approve", Comment = comment, At = now }, cancellationToken))
+        if (!await store.Approvals.AddVoteAsync(new ApprovalVoteRecord { RequestId = id, Approver = approver.Name, Verdict = "approve", Comment = comment, At = now, IdpGroups = approver.IdpGroups }, cancellationToken))
         {
             throw new RefusedException(ApprovalErrors.AlreadyVoted, $"{approver.Name} has already voted on {id}");
         }
 
         var votes = await store.Approvals.ListVotesAsync(id, cancellationToken);
         var snapshot = policy();
-        var approvers = votes.Where(v => v.Verdict == "approve").Select(v => snapshot.ResolvePrincipal(new PrincipalInfo { User = v.Approver }));
+        // Each voter as they were when they voted: their IdP groups too, which policy may map to approver groups.
+        var approvers = votes.Where(v => v.Verdict == "approve").Select(v => snapshot.ResolvePrincipal(new PrincipalInfo { User = v.Approver, IdpGroups = v.IdpGroups }));
         if (!PolicySnapshot.IsSatisfied(requirement, approvers, request.Requester))
         {
             await RecordAsync(AuditEventKinds.ApprovalVoted, request, approver.Name, null, comment, cancellationToken);
@@ -348,7 +349,7 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
 
         var (request, _) = await OpenForVoteAsync(id, approver, cancellationToken);
         var now = time.GetUtcNow();
-        await store.Approvals.AddVoteAsync(new ApprovalVoteRecord { RequestId = id, Approver = approver.Name, Verdict = "deny", Comment = reason, At = now }, cancellationToken);
+        await store.Approvals.AddVoteAsync(new ApprovalVoteRecord { RequestId = id, Approver = approver.Name, Verdict = "deny", Comment = reason, At = now, IdpGroups = approver.IdpGroups }, cancellationToken);
         if (!await store.Approvals.TransitionAsync(id, Pending, Denied, now, approver.Name, reason, cancellationToken))
         {
             throw new RefusedException(ApprovalErrors.NotPending, $"{id} was decided by someone else first");

@@ -50,16 +50,25 @@ internal sealed class RelationalApprovalStore(StoreDialect dialect) : Relational
 
         // ON CONFLICT DO NOTHING (both backends) makes "one vote per approver" an atomic rule, not a race.
         return await ExecuteAsync(
-            "INSERT INTO approval_votes (request_id, approver, verdict, comment, at) VALUES (@id, @approver, @verdict, @comment, @at) ON CONFLICT (request_id, approver) DO NOTHING",
-            c => c.With("@id", vote.RequestId).With("@approver", vote.Approver).With("@verdict", vote.Verdict).With("@comment", vote.Comment).With("@at", UnixMicros.From(vote.At)),
+            "INSERT INTO approval_votes (request_id, approver, verdict, comment, at, idp_groups) VALUES (@id, @approver, @verdict, @comment, @at, @groups) ON CONFLICT (request_id, approver) DO NOTHING",
+            c => c.With("@id", vote.RequestId).With("@approver", vote.Approver).With("@verdict", vote.Verdict).With("@comment", vote.Comment).With("@at", UnixMicros.From(vote.At))
+                .With("@groups", vote.IdpGroups.Count == 0 ? null : string.Join('\n', vote.IdpGroups)),
             cancellationToken).ConfigureAwait(false) == 1;
     }
 
     public ValueTask<IReadOnlyList<ApprovalVoteRecord>> ListVotesAsync(string requestId, CancellationToken cancellationToken = default) =>
         QueryAsync(
-            "SELECT request_id, approver, verdict, comment, at FROM approval_votes WHERE request_id = @id ORDER BY at, approver",
+            "SELECT request_id, approver, verdict, comment, at, idp_groups FROM approval_votes WHERE request_id = @id ORDER BY at, approver",
             c => c.With("@id", requestId),
-            r => new ApprovalVoteRecord { RequestId = r.GetString(0), Approver = r.GetString(1), Verdict = r.GetString(2), Comment = r.NullableString(3), At = UnixMicros.ToTime(r.GetInt64(4)) },
+            r => new ApprovalVoteRecord
+            {
+                RequestId = r.GetString(0),
+                Approver = r.GetString(1),
+                Verdict = r.GetString(2),
+                Comment = r.NullableString(3),
+                At = UnixMicros.ToTime(r.GetInt64(4)),
+                IdpGroups = r.NullableString(5)?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [],
+            },
             cancellationToken);
 
     private static ApprovalRequestRecord Map(DbDataReader r) => new()

@@ -150,7 +150,7 @@ internal static class StoreSchema
             ALTER TABLE approval_requests ADD COLUMN duration_seconds bigint;
             ALTER TABLE grants ADD COLUMN reason text;
             """),
-        new(3, "Airlock session tokens from airlock login; TOTP step-ups shared between gateways; tokens found by revocation time", """
+        new(3, "Airlock session tokens from airlock login; TOTP step-ups shared between gateways; tokens found by revocation time; votes keep the voter's IdP groups", """
             CREATE TABLE login_tokens (
                 id          text PRIMARY KEY,
                 user_name   text NOT NULL,
@@ -166,6 +166,7 @@ internal static class StoreSchema
             CREATE INDEX login_tokens_user ON login_tokens (user_name, created_at);
             CREATE INDEX login_tokens_revoked ON login_tokens (revoked_at);
             CREATE INDEX api_tokens_revoked ON api_tokens (revoked_at);
+            ALTER TABLE approval_votes ADD COLUMN idp_groups text;
 
             CREATE TABLE mfa_stepups (
                 user_name    text PRIMARY KEY,

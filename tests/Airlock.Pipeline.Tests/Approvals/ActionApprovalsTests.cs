@@ -178,6 +178,26 @@ public sealed class ActionApprovalsTests(PipelineFixture fixture) : IClassFixtur
         Assert.Contains(card, (await fixture.Store.Approvals.GetAsync(held.RequestId))!.Comment, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_approver_by_idp_group_alone_approves_and_their_vote_counts()
+    {
+        // dave is in support by policy; the IdP puts him in sre-leads, which people.yaml maps to approvers.
+        var dave = new GatewayUser("dave", ["sre-leads"], Mfa: true);
+        var (session, verdict) = Held("DELETE FROM orders WHERE id = 111");
+        var held = await Approvals.ReviewAsync(session, verdict, "DELETE FROM orders WHERE id = 111", [], default);
+
+        var approved = await Approvals.ApproveAsync(held.RequestId, dave, "checked", default);
+
+        Assert.Equal(ActionApprovals.Approved, approved.State);
+        Assert.Equal(["sre-leads"], (await fixture.Store.Approvals.ListVotesAsync(held.RequestId)).Single().IdpGroups);
+
+        // Without the IdP group he is nobody's approver.
+        var (other, otherVerdict) = Held("DELETE FROM orders WHERE id = 112");
+        var second = await Approvals.ReviewAsync(other, otherVerdict, "DELETE FROM orders WHERE id = 112", [], default);
+        var refused = await Assert.ThrowsAsync<RefusedException>(() => Approvals.ApproveAsync(second.RequestId, new GatewayUser("dave", [], Mfa: true), null, default).AsTask());
+        Assert.Equal(ApprovalErrors.NotAnApprover, refused.ErrorId);
+    }
+
     private sealed class CollectingNotifier(List<ApprovalNotification> into) : IApprovalNotifier
     {
         public void Notify(ApprovalNotification notification)

@@ -125,6 +125,20 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task A_vote_keeps_the_voters_idp_groups()
+    {
+        await using var store = await OpenStoreAsync();
+        await store.Approvals.CreateAsync(Request("r1", 0));
+
+        Assert.True(await store.Approvals.AddVoteAsync(Vote("r1", "dave", "approve", 1) with { IdpGroups = ["sre-leads", "dba team"] }));
+        Assert.True(await store.Approvals.AddVoteAsync(Vote("r1", "bob", "approve", 2)));
+
+        var votes = await store.Approvals.ListVotesAsync("r1");
+        Assert.Equal(["sre-leads", "dba team"], votes.Single(v => v.Approver == "dave").IdpGroups);
+        Assert.Empty(votes.Single(v => v.Approver == "bob").IdpGroups);
+    }
+
+    [Fact]
     public async Task A_vote_on_an_unknown_request_is_refused()
     {
         await using var store = await OpenStoreAsync();

@@ -33,6 +33,7 @@ public abstract partial class StoreConformanceTests
         await RunSqlAsync("DROP TABLE login_tokens");
         await RunSqlAsync("DROP TABLE mfa_stepups");
         await RunSqlAsync("DROP INDEX api_tokens_revoked");
+        await RunSqlAsync("ALTER TABLE approval_votes DROP COLUMN idp_groups");
         await RunSqlAsync("DELETE FROM schema_migrations WHERE version >= 2");
 
         await using var again = await ReopenStoreAsync();
