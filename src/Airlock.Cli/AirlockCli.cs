@@ -39,6 +39,7 @@ internal static class AirlockCli
         root.Add(MfaCommand.Build(context));
         root.Add(LoginCommands.Login(context));
         root.Add(LoginCommands.Logout(context));
+        root.Add(LoginCommands.WhoAmI(context));
         root.Add(LoginCommands.Connect(context));
         root.Add(AuditCommands.Build(context));
         return root;

@@ -9,7 +9,7 @@ using System.Text.Json;
 namespace Airlock.Cli.Gateway;
 
 /// <summary>
-/// <c>airlock login</c>, <c>airlock logout</c> and <c>airlock connect RESOURCE</c>: you log in at your identity
+/// <c>airlock login</c>, <c>airlock logout</c>, <c>airlock whoami</c> and <c>airlock connect RESOURCE</c>: you log in at your identity
 /// provider in a browser (the OAuth 2.0 device authorization grant, RFC 8628, so it works over ssh and in a
 /// terminal without a local web server), the gateway exchanges the IdP's token for a short-lived Airlock session
 /// token, and psql logs in with that. The token lives in a file only you can read; it never goes on a command
@@ -109,6 +109,39 @@ internal static class LoginCommands
             }
 
             await context.Out.WriteLineAsync(response.IsSuccessStatusCode ? $"logged out: login {login.Id} is revoked" : $"logged out: login {login.Id} had already ended");
+            return AirlockCli.Ok;
+        });
+        return command;
+    }
+
+    public static Command WhoAmI(CliContext context)
+    {
+        var gateway = GatewayOption();
+        var configDir = ConfigDirOption();
+        var command = new Command("whoami", "Show who you are logged in as at a gateway (airlock login), and whether the gateway still honours it.") { gateway, configDir };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var key = StoredLogins.Key(parse.GetValue(gateway));
+            if (StoredLogins.Find(StoredLogins.DirectoryFor(parse.GetValue(configDir)), key) is not { } login)
+            {
+                await context.Error.WriteLineAsync($"airlock: not logged in to {key}: run airlock login");
+                return AirlockCli.Failed;
+            }
+
+            // Asked of the gateway, not read from the file: a revoked or expired login says so here.
+            using var api = SessionsCommands.ApiClient(parse.GetValue(gateway), Basic(login));
+            var (ok, body, failure) = await ReviewsCommands.SendAsync(context, api, new HttpRequestMessage(HttpMethod.Get, new Uri("v1/logins", UriKind.Relative)), cancellationToken);
+            if (!ok)
+            {
+                return failure;
+            }
+
+            using var document = JsonDocument.Parse(body);
+            var current = document.RootElement.EnumerateArray().FirstOrDefault(l => ReviewsCommands.Text(l, "id") == login.Id);
+            var groups = current.ValueKind == JsonValueKind.Object && current.TryGetProperty("groups", out var g) ? g.EnumerateArray().Select(x => x.GetString()).ToList() : [];
+            var mfa = current.ValueKind == JsonValueKind.Object && current.TryGetProperty("mfa_at", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            await context.Out.WriteLineAsync(
+                $"{login.User} at {key}: login {login.Id} until {login.ExpiresAt.ToUniversalTime():yyyy-MM-dd HH:mm}Z; IdP groups: {(groups.Count == 0 ? "none" : string.Join(", ", groups))}; MFA: {mfa ?? "none at login"}");
             return AirlockCli.Ok;
         });
         return command;

@@ -118,6 +118,13 @@ public sealed class LoginCommandTests : IAsyncLifetime
         Assert.True(pasted.ExitCode == 0, pasted.StandardError);
         Assert.Equal("10", pasted.StandardOutput.Trim());
 
+        // whoami asks the gateway: who, until when, the IdP's groups and MFA.
+        var whoami = CliRunner.Run("whoami", "--gateway", Gateway, "--config-dir", ConfigDir);
+        Assert.True(whoami.ExitCode == AirlockCli.Ok, whoami.Error);
+        Assert.StartsWith($"dave at {Gateway}: login {id} until ", whoami.Out, StringComparison.Ordinal);
+        Assert.Contains("IdP groups: sre-leads", whoami.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("MFA: none", whoami.Out, StringComparison.Ordinal);
+
         // The CLI's own commands use the login too (a person's credentials: reviews).
         var reviews = CliRunner.Run("reviews", "list", "--gateway", Gateway, "--config-dir", ConfigDir);
         Assert.True(reviews.ExitCode == AirlockCli.Ok, reviews.Error);
@@ -135,6 +142,7 @@ public sealed class LoginCommandTests : IAsyncLifetime
         Assert.Contains("AL1011", refused.StandardError, StringComparison.Ordinal);
         Assert.Contains($"your Airlock login {id} was revoked", refused.StandardError, StringComparison.Ordinal);
         Assert.Contains("not logged in", CliRunner.Run("connect", "demo", "--gateway", Gateway, "--config-dir", ConfigDir).Error, StringComparison.Ordinal);
+        Assert.Contains("not logged in", CliRunner.Run("whoami", "--gateway", Gateway, "--config-dir", ConfigDir).Error, StringComparison.Ordinal);
 
         // The trail: the login and the logout with the token's id, the refused login with its reason; the secret nowhere.
         var events = await AuditAsync();
