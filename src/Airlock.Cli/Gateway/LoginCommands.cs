@@ -69,7 +69,7 @@ internal static class LoginCommands
             if (previous is not null)
             {
                 // One login per gateway: the one it replaces is revoked, not left valid until it expires.
-                using var old = SessionsCommands.ApiClient(parse.GetValue(gateway), Basic(previous));
+                using var old = SessionsCommands.ApiClient(parse.GetValue(gateway), SessionsCommands.Basic(previous.User, previous.Token));
                 using var revoked = await old.PostAsync(new Uri($"v1/logins/{Uri.EscapeDataString(previous.Id)}/revoke", UriKind.Relative), content: null, cancellationToken);
                 await context.Error.WriteLineAsync(revoked.IsSuccessStatusCode ? $"replaced login {previous.Id}, now revoked" : $"replaced login {previous.Id}, which had already ended");
             }
@@ -98,7 +98,7 @@ internal static class LoginCommands
                 return AirlockCli.Failed;
             }
 
-            using var api = SessionsCommands.ApiClient(parse.GetValue(gateway), Basic(login));
+            using var api = SessionsCommands.ApiClient(parse.GetValue(gateway), SessionsCommands.Basic(login.User, login.Token));
             using var response = await api.PostAsync(new Uri($"v1/logins/{Uri.EscapeDataString(login.Id)}/revoke", UriKind.Relative), content: null, cancellationToken);
 
             // Forgotten here whatever the gateway says: an expired or revoked token is no use to keep.
@@ -129,7 +129,7 @@ internal static class LoginCommands
             }
 
             // Asked of the gateway, not read from the file: a revoked or expired login says so here.
-            using var api = SessionsCommands.ApiClient(parse.GetValue(gateway), Basic(login));
+            using var api = SessionsCommands.ApiClient(parse.GetValue(gateway), SessionsCommands.Basic(login.User, login.Token));
             var (ok, body, failure) = await ReviewsCommands.SendAsync(context, api, new HttpRequestMessage(HttpMethod.Get, new Uri("v1/logins", UriKind.Relative)), cancellationToken);
             if (!ok)
             {
@@ -352,9 +352,6 @@ internal static class LoginCommands
             return body.Length > 200 ? body[..200] : body;
         }
     }
-
-    private static AuthenticationHeaderValue Basic(StoredLogin login) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(login.User + ":" + login.Token)));
 
     /// <summary>A libpq conninfo value: quoted, with ' and \ escaped, when it needs it.</summary>
     private static string Conninfo(string value) =>

@@ -68,8 +68,7 @@ internal static class ReviewsCommands
                 token = SessionsCommands.ReadToken(tokenFile, TokenVariable, "Airlock token");
             }
 
-            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + token));
-            return SessionsCommands.ApiClient(parse.GetValue(Gateway), new AuthenticationHeaderValue("Basic", basic));
+            return SessionsCommands.ApiClient(parse.GetValue(Gateway), SessionsCommands.Basic(user, token));
         }
     }
 

@@ -93,12 +93,16 @@ internal static class SessionsCommands
         if (tokenFile is null && Environment.GetEnvironmentVariable(TokenVariable) is null
             && StoredLogins.Find(StoredLogins.DirectoryFor(configDir), StoredLogins.Key(gateway)) is { } login)
         {
-            return ApiClient(gateway, new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(login.User + ":" + login.Token))));
+            return ApiClient(gateway, Basic(login.User, login.Token));
         }
 
         var token = ReadToken(tokenFile, TokenVariable, "admin token (or airlock login, as a member of admin.people)");
         return ApiClient(gateway, new AuthenticationHeaderValue("Bearer", token));
     }
+
+    /// <summary>A person's credentials for the API (HTTP Basic <c>user:token</c>): a static token, or airlock login's session token.</summary>
+    internal static AuthenticationHeaderValue Basic(string user, string token) =>
+        new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(user + ":" + token)));
 
     /// <summary>An HTTP client for the admin API at --gateway (or $AIRLOCK_GATEWAY, or the default address).</summary>
     internal static HttpClient ApiClient(string? gateway, AuthenticationHeaderValue? authorization)

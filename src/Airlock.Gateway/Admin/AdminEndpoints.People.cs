@@ -14,25 +14,15 @@ internal static partial class AdminEndpoints
     /// groups as policy resolves it (IdP groups included), and MFA no older than <c>admin.people.mfa</c>.
     /// Returns the name the audit records, or the refusal to send; a refused person is audited.
     /// </summary>
-    private static async ValueTask<(string? Admin, IResult? Refusal)> AdminPersonAsync(GatewayHost host, AdminPeopleConfig people, string basic, CancellationToken cancellationToken)
+    private static async ValueTask<(string? Admin, IResult? Refusal)> AdminPersonAsync(GatewayHost host, AdminPeopleConfig people, HttpContext http)
     {
-        GatewayUser? user = null;
-        if (BasicCredentials(basic) is var (name, token))
-        {
-            try
-            {
-                user = await host.Users.AuthenticateAsync(name, token, cancellationToken);
-            }
-            catch (RefusedException ex)
-            {
-                return (null, Results.Json(new { Error = $"{ex.ErrorId}: {ex.Message}", ErrorId = ex.ErrorId }, AdminApi.Json, statusCode: StatusCodes.Status401Unauthorized));
-            }
-        }
-
+        var (user, refusal) = await PersonAsync(host, http);
         if (user is null)
         {
-            return (null, null);
+            return (null, refusal);
         }
+
+        var cancellationToken = http.RequestAborted;
 
         var groups = host.Policy.Current.ResolvePrincipal(user.PrincipalInfo()).Groups;
         string? why = null;

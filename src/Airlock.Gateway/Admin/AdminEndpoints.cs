@@ -31,9 +31,9 @@ internal static partial class AdminEndpoints
             // An admin token (Bearer), or a person in admin.people's groups with fresh MFA (Basic, as for reviews).
             var header = context.HttpContext.Request.Headers.Authorization.ToString();
             var admin = header.StartsWith("Bearer ", StringComparison.Ordinal) ? admins.Authenticate(header.AsSpan(7).Trim()) : null;
-            if (admin is null && host.Config.Admin.People is { } people && header.StartsWith("Basic ", StringComparison.Ordinal))
+            if (admin is null && host.Config.Admin.People is { } people)
             {
-                var (person, refusal) = await AdminPersonAsync(host, people, header.AsSpan(6).Trim().ToString(), context.HttpContext.RequestAborted);
+                var (person, refusal) = await AdminPersonAsync(host, people, context.HttpContext);
                 if (refusal is not null)
                 {
                     return refusal;
@@ -178,19 +178,10 @@ internal static partial class AdminEndpoints
     /// <summary>Authenticates the person (Basic user:token with their own Airlock token) and keeps them for the handler.</summary>
     private static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> UserFilter(GatewayHost host) => async (context, next) =>
     {
-        var header = context.HttpContext.Request.Headers.Authorization.ToString();
-        GatewayUser? user = null;
-        if (header.StartsWith("Basic ", StringComparison.Ordinal) && BasicCredentials(header.AsSpan(6).Trim()) is var (name, token))
+        var (user, refusal) = await PersonAsync(host, context.HttpContext);
+        if (refusal is not null)
         {
-            try
-            {
-                user = await host.Users.AuthenticateAsync(name, token, context.HttpContext.RequestAborted);
-            }
-            catch (RefusedException ex)
-            {
-                // A revoked or expired login: its holder is told which, and that airlock login makes a new one.
-                return Results.Json(new { Error = $"{ex.ErrorId}: {ex.Message}", ErrorId = ex.ErrorId }, AdminApi.Json, statusCode: StatusCodes.Status401Unauthorized);
-            }
+            return refusal;
         }
 
         if (user is null)
@@ -201,6 +192,29 @@ internal static partial class AdminEndpoints
         context.HttpContext.Items[UserItem] = user;
         return await next(context);
     };
+
+    /// <summary>
+    /// The person behind <c>Authorization: Basic user:token</c> (their own static token or airlock login's session
+    /// token; never an API token), or null. A token that was theirs but is revoked or expired is refused with
+    /// its reason (401): its holder is told which, and that airlock login makes a new one.
+    /// </summary>
+    private static async ValueTask<(GatewayUser? User, IResult? Refusal)> PersonAsync(GatewayHost host, HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Basic ", StringComparison.Ordinal) || BasicCredentials(header.AsSpan(6).Trim()) is not var (name, token))
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return (await host.Users.AuthenticateAsync(name, token, http.RequestAborted), null);
+        }
+        catch (RefusedException ex)
+        {
+            return (null, Results.Json(new { Error = $"{ex.ErrorId}: {ex.Message}", ErrorId = ex.ErrorId }, AdminApi.Json, statusCode: StatusCodes.Status401Unauthorized));
+        }
+    }
 
     private static object GrantJson(GrantRecord g) => new { g.Id, g.User, g.Grant, g.Resource, g.ApprovalId, g.From, g.Until, g.Reason, g.RevokedAt, g.RevokedBy };
 

@@ -29,7 +29,7 @@ public sealed class LoginTokens(IAirlockStore store, AuditTrail audit, TimeProvi
         }
 
         var now = time.GetUtcNow();
-        var secret = Prefix + ApiTokenHash.NewToken()["alk_".Length..];
+        var secret = ApiTokenHash.NewToken(Prefix);
         var record = new LoginTokenRecord
         {
             Id = "lgn_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)),

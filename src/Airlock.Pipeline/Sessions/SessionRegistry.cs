@@ -19,7 +19,6 @@ public sealed class SessionRegistry : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _watch;
-    private readonly DateTimeOffset _started;
 
     public SessionRegistry(string instance, IAirlockStore store, AuditTrail audit, Func<PolicySnapshot> policy, TimeProvider time, TimeSpan? checkEvery = null)
     {
@@ -28,7 +27,7 @@ public sealed class SessionRegistry : IAsyncDisposable
         _audit = audit;
         _policy = policy;
         _time = time;
-        _started = time.GetUtcNow();
+        _lastRevocationCheck = time.GetUtcNow();
         _watch = Task.Run(() => WatchAsync(checkEvery ?? TimeSpan.FromSeconds(1)));
     }
 
@@ -162,7 +161,8 @@ public sealed class SessionRegistry : IAsyncDisposable
     /// <summary>How far back each check looks for revocations, beyond the last check: room for clocks that differ between gateways.</summary>
     private static readonly TimeSpan RevocationMargin = TimeSpan.FromMinutes(1);
 
-    private DateTimeOffset? _lastRevocationCheck;
+    /// <summary>When revocations were last asked for (at first: when this registry started; a session starts with a credential in force).</summary>
+    private DateTimeOffset _lastRevocationCheck;
 
     /// <summary>Ends this instance's sessions that logged in with a credential (revoked now); other instances see it within a check.</summary>
     public ValueTask EndCredentialSessionsAsync(string credentialId, CancellationToken cancellationToken)
@@ -227,7 +227,7 @@ public sealed class SessionRegistry : IAsyncDisposable
             if (CredentialsRevokedSince is { } revokedSince && _sessions.Values.Any(s => s.User.CredentialId is not null))
             {
                 var checkedAt = _time.GetUtcNow();
-                var since = (_lastRevocationCheck ?? _started) - RevocationMargin;
+                var since = _lastRevocationCheck - RevocationMargin;
                 var revoked = (await revokedSince(since, cancellationToken)).ToHashSet(StringComparer.Ordinal);
                 foreach (var session in _sessions.Values.Where(s => s.User.CredentialId is { } id && revoked.Contains(id)))
                 {

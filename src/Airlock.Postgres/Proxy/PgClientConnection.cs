@@ -47,7 +47,7 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
     private int _readyStatus = 'I';
 
     /// <summary>The principal the session's read-only mode was last decided for; the mode is decided again when it changes.</summary>
-    private object? _readOnlyDecidedFor;
+    private ResolvedPrincipal? _readOnlyDecidedFor;
 
     public PgClientConnection(Socket socket, PgGatewayServices services, PgGatewayOptions options)
     {
