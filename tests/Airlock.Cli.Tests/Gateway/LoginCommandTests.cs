@@ -1,13 +1,8 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Airlock.Audit;
-using Airlock.Gateway.Configuration;
 using Airlock.Gateway.Hosting;
-using Airlock.Gateway.Secrets;
 using Airlock.Pipeline;
 using Airlock.Cli.Tests.Support;
-using Airlock.Store;
 using Airlock.TestSupport;
 using Airlock.TestSupport.Identity;
 using Npgsql;
@@ -23,64 +18,35 @@ namespace Airlock.Cli.Tests.Gateway;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // file modes and psql from Debian packages
 public sealed class LoginCommandTests : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("airlock-login-").FullName;
-    private PostgresCluster _cluster = null!;
-    private TestIdentityProvider _idp = null!;
-    private GatewayHost _host = null!;
-
     /// <summary>dave's TOTP secret: the IdP in these tests gives MFA only when a test says so, like an IdP without MFA claims.</summary>
     private static readonly byte[] DaveTotp = "dave-totp-secret-0123"u8.ToArray();
 
-    private string Gateway => _host.AdminApi!.Address.ToString().TrimEnd('/');
+    private OidcGateway _gateway = null!;
 
-    private string ConfigDir => Path.Combine(_dir, "home", ".config", "airlock");
+    private TestIdentityProvider Idp => _gateway.Idp;
+
+    private GatewayHost Host => _gateway.Host;
+
+    private string Gateway => _gateway.AdminAddress;
+
+    private string ConfigDir => Path.Combine(_gateway.Directory, "home", ".config", "airlock");
 
     public async Task InitializeAsync()
     {
-        _cluster = await PostgresCluster.StartAsync();
-        await _cluster.CreateDatabaseAsync("demo");
-        await _cluster.RunPsqlAsync("demo", "CREATE TABLE orders (id integer PRIMARY KEY, status text NOT NULL); INSERT INTO orders SELECT g, 'paid' FROM generate_series(1, 10) AS g");
-        _idp = await TestIdentityProvider.StartAsync();
-        _idp.PollInterval = 0;
-        Directory.CreateDirectory(Path.Combine(_dir, "secrets"));
-        await File.WriteAllTextAsync(Path.Combine(_dir, "secrets", "upstream-password"), _cluster.Password + "\n");
-        await File.WriteAllTextAsync(Path.Combine(_dir, "secrets", "dave-totp"), Totp.ToBase32(DaveTotp) + "\n");
-        var path = Path.Combine(_dir, "airlock.yaml");
-        await File.WriteAllTextAsync(path, $"""
-            listen: {"{"} postgres: 127.0.0.1:0, http: 127.0.0.1:0 {"}"}
-            policy: "{CliRunner.Samples}"
-            store: sqlite:./airlock.db
-            instance: gw-login
-            oidc:
-              issuer: {_idp.Issuer}
-              audience: {TestIdentityProvider.Audience}
-              client_id: {TestIdentityProvider.Audience}
-              require_https_metadata: false
-            users:
-              dave: {"{"} totp: file:secrets/dave-totp {"}"}
-            admin:
-              people: {"{"} groups: [approvers], mfa: 15m {"}"}
-            upstreams:
-              demo:
-                host: {_cluster.Host}
-                port: {_cluster.Port.ToString(CultureInfo.InvariantCulture)}
-                database: demo
-                user: {_cluster.SuperUser}
-                password: file:secrets/upstream-password
-                sslmode: disable
-            """);
-        var loaded = GatewayConfigLoader.Load(path, new SecretResolver());
-        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
-        _host = await GatewayHost.StartAsync(loaded.Config!);
+        _gateway = await OidcGateway.StartAsync(
+            CliRunner.Samples,
+            "gw-login",
+            extraConfig: """
+                users:
+                  dave: { totp: file:secrets/dave-totp }
+                admin:
+                  people: { groups: [approvers], mfa: 15m }
+                """,
+            files: new Dictionary<string, string>(StringComparer.Ordinal) { ["secrets/dave-totp"] = Totp.ToBase32(DaveTotp) + "\n" });
+        Idp.PollInterval = 0;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _idp.DisposeAsync();
-        await _cluster.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
     [Fact]
     public async Task Dave_logs_in_through_the_idp_and_psql_uses_the_session_token_until_he_logs_out()
@@ -89,7 +55,7 @@ public sealed class LoginCommandTests : IAsyncLifetime
         Assert.True(login.ExitCode == AirlockCli.Ok, login.Error);
         Assert.Contains("logged in to " + Gateway + " as dave", login.Out, StringComparison.Ordinal);
         Assert.Contains("approvers", login.Out, StringComparison.Ordinal);
-        Assert.Contains(_idp.Issuer + "/activate", login.Error, StringComparison.Ordinal);
+        Assert.Contains(Idp.Issuer + "/activate", login.Error, StringComparison.Ordinal);
 
         // Kept for dave alone, and never printed.
         var file = Path.Combine(ConfigDir, "logins.json");
@@ -130,7 +96,7 @@ public sealed class LoginCommandTests : IAsyncLifetime
         Assert.True(reviews.ExitCode == AirlockCli.Ok, reviews.Error);
 
         // Logout revokes it: an open session ends, the token logs in no more (with its reason), and it is forgotten.
-        await using var open = new NpgsqlConnection($"Host=127.0.0.1;Port={_host.Postgres.Endpoint.Port};Username=dave;Password={token};Database=demo;SSL Mode=Disable;Pooling=false;Timeout=15");
+        await using var open = new NpgsqlConnection(_gateway.ConnectionString("dave", token));
         await open.OpenAsync();
         var logout = CliRunner.Run("logout", "--gateway", Gateway, "--config-dir", ConfigDir);
         Assert.True(logout.ExitCode == AirlockCli.Ok, logout.Error);
@@ -149,8 +115,7 @@ public sealed class LoginCommandTests : IAsyncLifetime
         Assert.Contains(events, e => e.Kind == AuditEventKinds.Login && e.User == "dave" && e.Mfa == true && e.Detail!["login_token_id"] == id);
         Assert.Contains(events, e => e.Kind == AuditEventKinds.Logout && e.Detail!["login_token_id"] == id);
         Assert.Contains(events, e => e.Kind == AuditEventKinds.AuthFailed && e.User == "dave" && (e.Error ?? string.Empty).Contains("AL1011", StringComparison.Ordinal));
-        var stored = string.Concat(Directory.EnumerateFiles(_dir, "airlock.db*").Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
-        Assert.DoesNotContain(token, stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, _gateway.StoreText(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -191,9 +156,9 @@ public sealed class LoginCommandTests : IAsyncLifetime
 
         // Fresh now: he lists sessions and kills one, and the trail names him.
         var (token, _, _) = Stored();
-        await using var open = new NpgsqlConnection($"Host=127.0.0.1;Port={_host.Postgres.Endpoint.Port};Username=dave;Password={token};Database=demo;SSL Mode=Disable;Pooling=false;Timeout=15");
+        await using var open = new NpgsqlConnection(_gateway.ConnectionString("dave", token));
         await open.OpenAsync();
-        var sessionId = _host.Sessions.Open.Single().Id;
+        var sessionId = Host.Sessions.Open.Single().Id;
         var list = CliRunner.Run("sessions", "list", "--gateway", Gateway, "--config-dir", ConfigDir);
         Assert.True(list.ExitCode == AirlockCli.Ok, list.Error);
         Assert.Contains(sessionId, list.Out, StringComparison.Ordinal);
@@ -201,10 +166,10 @@ public sealed class LoginCommandTests : IAsyncLifetime
         Assert.True(kill.ExitCode == AirlockCli.Ok, kill.Error);
         var status = CliRunner.Run("policy", "status", "--gateway", Gateway, "--config-dir", ConfigDir);
         Assert.True(status.ExitCode == AirlockCli.Ok, status.Error);
-        Assert.Contains($"revision {_host.Policy.Current.Revision}", status.Out, StringComparison.Ordinal);
+        Assert.Contains($"revision {Host.Policy.Current.Revision}", status.Out, StringComparison.Ordinal);
         var reload = CliRunner.Run("policy", "reload", "--gateway", Gateway, "--config-dir", ConfigDir);
         Assert.True(reload.ExitCode == AirlockCli.Ok, reload.Error);
-        Assert.Equal($"unchanged: revision {_host.Policy.Current.Revision}", reload.Out.Trim());
+        Assert.Equal($"unchanged: revision {Host.Policy.Current.Revision}", reload.Out.Trim());
         var events = await AuditAsync();
         Assert.Contains(events, e => e.Kind == AuditEventKinds.Admin && e.User == "admin dave" && e.SessionId == sessionId);
         Assert.Contains(events, e => e.Kind == AuditEventKinds.AuthFailed && e.User == "dave" && e.ErrorCode == "AL1014");
@@ -264,7 +229,7 @@ public sealed class LoginCommandTests : IAsyncLifetime
         Assert.True(make.ExitCode == AirlockCli.Ok, make.Error);
         var apiToken = make.Out.Trim();
         Assert.True((await PsqlAsync("alice", apiToken)).ExitCode == 0);
-        var tokenId = (await _host.Store.ApiTokens.ListAsync("alice")).Single().Id;
+        var tokenId = (await Host.Store.ApiTokens.ListAsync("alice")).Single().Id;
         Assert.True(CliRunner.Run("tokens", "revoke", tokenId, "--gateway", Gateway, "--config-dir", ConfigDir).ExitCode == AirlockCli.Ok);
 
         var revoked = await PsqlAsync("alice", apiToken);
@@ -274,7 +239,7 @@ public sealed class LoginCommandTests : IAsyncLifetime
         // An IdP token sent straight to /v1/login for exchange is validated like any: a tampered one is refused.
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, Gateway + "/v1/login");
-        request.Headers.Authorization = new("Bearer", TestIdentityProvider.Tamper(_idp.Mint(), user: "bob"));
+        request.Headers.Authorization = new("Bearer", TestIdentityProvider.Tamper(Idp.Mint(), user: "bob"));
         using var response = await http.SendAsync(request);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("AL0841", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -282,21 +247,21 @@ public sealed class LoginCommandTests : IAsyncLifetime
         var events = await AuditAsync();
         Assert.Contains(events, e => e.Kind == AuditEventKinds.AuthFailed && e.User == "alice" && (e.Error ?? string.Empty).Contains("AL1011", StringComparison.Ordinal));
         Assert.Contains(events, e => e.Kind == AuditEventKinds.AuthFailed && e.ErrorCode == "AL0841");
-        Assert.DoesNotContain(events, e => JsonSerializer.Serialize(e).Contains(apiToken, StringComparison.Ordinal));
+        Assert.All(await _gateway.AuditAsync(), r => Assert.DoesNotContain(apiToken, r.Body, StringComparison.Ordinal));
     }
 
     /// <summary>Runs airlock login; plays the user at the IdP: approves the code the CLI asked for with these claims, or denies it when null.</summary>
     private async Task<CliResult> LoginAsync(IDictionary<string, object>? claims)
     {
         var run = CliRunner.RunAsync(CancellationToken.None, "login", "--gateway", Gateway, "--config-dir", ConfigDir);
-        var code = await _idp.WaitForUserCodeAsync(TimeSpan.FromSeconds(30));
+        var code = await Idp.WaitForUserCodeAsync(TimeSpan.FromSeconds(30));
         if (claims is null)
         {
-            _idp.DenyDevice(code);
+            Idp.DenyDevice(code);
         }
         else
         {
-            _idp.ApproveDevice(code, claims);
+            Idp.ApproveDevice(code, claims);
         }
 
         var result = await run;
@@ -315,21 +280,7 @@ public sealed class LoginCommandTests : IAsyncLifetime
         return (login.GetProperty("token").GetString()!, login.GetProperty("id").GetString()!, login.GetProperty("expires_at").GetDateTimeOffset());
     }
 
-    private async Task<List<AuditEvent>> AuditAsync()
-    {
-        await _host.Audit.CheckpointAsync();
-        var events = new List<AuditEvent>();
-        await foreach (var row in _host.Store.Audit.ReadAsync(AuditQuery.All))
-        {
-            events.Add(AuditEventJson.Deserialize(row.Body).Event);
-        }
+    private async Task<List<AuditEvent>> AuditAsync() => [.. (await _gateway.AuditAsync()).Select(r => r.Event)];
 
-        return events;
-    }
-
-    private Task<ProcessResult> PsqlAsync(string user, string password) =>
-        ProcessRunner.RunAsync(
-            Path.Combine(PostgresCluster.DefaultBinDirectory, "psql"),
-            ["-X", "-At", "-h", "127.0.0.1", "-p", _host.Postgres.Endpoint.Port.ToString(CultureInfo.InvariantCulture), "-U", user, "-d", "demo", "-c", "SELECT 1"],
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["PGPASSWORD"] = password, ["PGSSLMODE"] = "disable", ["PGCONNECT_TIMEOUT"] = "15" });
+    private Task<ProcessResult> PsqlAsync(string user, string password) => _gateway.PsqlAsync(user, password, "SELECT 1");
 }

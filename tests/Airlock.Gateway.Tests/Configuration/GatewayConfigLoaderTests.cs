@@ -343,29 +343,22 @@ public sealed class GatewayConfigLoaderTests : IDisposable
     public void A_user_of_the_idp_may_be_listed_for_totp_alone_and_logs_in_with_no_static_token()
     {
         _dir.Write("dave-totp", "JBSWY3DPEHPK3PXP\n");
-        var result = Load($$"""
+        GatewayConfigLoadResult WithUsers(string more) => Load($$"""
             listen: { postgres: 127.0.0.1:15432 }
             policy: ./policies
             store: sqlite:./airlock.db
             users:
               alice: { token_sha256: {{Hash}} }
               dave: { totp: file:./dave-totp }
-              erin: { }
+            {{more}}
             """, new SecretResolver());
 
         // erin has neither: an error that says what each kind of user needs.
-        var erin = Single(result);
+        var erin = Single(WithUsers("  erin: { }"));
         Assert.Equal(7, erin.Location.Line);
         Assert.Contains("or only 'totp' for a user who logs in through the IdP", erin.Message, StringComparison.Ordinal);
 
-        var ok = Load($$"""
-            listen: { postgres: 127.0.0.1:15432 }
-            policy: ./policies
-            store: sqlite:./airlock.db
-            users:
-              alice: { token_sha256: {{Hash}} }
-              dave: { totp: file:./dave-totp }
-            """, new SecretResolver());
+        var ok = WithUsers(string.Empty);
         Assert.True(ok.Succeeded, string.Join("\n", ok.Diagnostics));
         var dave = ok.Config!.Users.Single(u => u.Name == "dave");
         Assert.Null(dave.Token);

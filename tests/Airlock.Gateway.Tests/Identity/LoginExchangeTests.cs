@@ -1,13 +1,9 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Airlock.Audit;
-using Airlock.Gateway.Configuration;
 using Airlock.Gateway.Hosting;
-using Airlock.Gateway.Secrets;
 using Airlock.Gateway.Tests.Support;
-using Airlock.Store;
 using Airlock.TestSupport;
 using Airlock.TestSupport.Identity;
 
@@ -20,11 +16,12 @@ namespace Airlock.Gateway.Tests.Identity;
 /// </summary>
 public sealed class LoginExchangeTests : IAsyncLifetime
 {
-    private readonly TempDirectory _dir = new();
     private readonly HttpClient _http = new();
-    private PostgresCluster _cluster = null!;
-    private TestIdentityProvider _idp = null!;
-    private GatewayHost _host = null!;
+    private OidcGateway _gateway = null!;
+
+    private TestIdentityProvider Idp => _gateway.Idp;
+
+    private GatewayHost Host => _gateway.Host;
 
     public static TheoryData<string, string> BadTokens => new()
     {
@@ -38,59 +35,27 @@ public sealed class LoginExchangeTests : IAsyncLifetime
         { "tampered payload", GatewayErrors.TokenSignatureInvalid },
     };
 
-    public async Task InitializeAsync()
-    {
-        _cluster = await PostgresCluster.StartAsync();
-        await _cluster.CreateDatabaseAsync("demo");
-        await _cluster.RunPsqlAsync("demo", "CREATE TABLE orders (id integer PRIMARY KEY, status text NOT NULL); INSERT INTO orders SELECT g, 'paid' FROM generate_series(1, 10) AS g");
-        _idp = await TestIdentityProvider.StartAsync();
-        _dir.Write("secrets/upstream-password", _cluster.Password + "\n");
-        var path = _dir.Write("airlock.yaml", $"""
-            listen: {"{"} postgres: 127.0.0.1:0, http: 127.0.0.1:0 {"}"}
-            policy: "{RepoPaths.SamplePolicies}"
-            store: sqlite:./airlock.db
-            instance: gw-exchange
-            oidc:
-              issuer: {_idp.Issuer}
-              audience: {TestIdentityProvider.Audience}
-              client_id: {TestIdentityProvider.Audience}
-              require_https_metadata: false
-            upstreams:
-              demo:
-                host: {_cluster.Host}
-                port: {_cluster.Port.ToString(CultureInfo.InvariantCulture)}
-                database: demo
-                user: {_cluster.SuperUser}
-                password: file:secrets/upstream-password
-                sslmode: disable
-            """);
-        var loaded = GatewayConfigLoader.Load(path, new SecretResolver());
-        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
-        _host = await GatewayHost.StartAsync(loaded.Config!);
-    }
+    public async Task InitializeAsync() => _gateway = await OidcGateway.StartAsync(RepoPaths.SamplePolicies, "gw-exchange");
 
     public async Task DisposeAsync()
     {
         _http.Dispose();
-        await _host.DisposeAsync();
-        await _idp.DisposeAsync();
-        await _cluster.DisposeAsync();
-        _dir.Dispose();
+        await _gateway.DisposeAsync();
     }
 
     [Fact]
     public async Task An_idp_token_becomes_a_session_token_that_psql_logs_in_with_and_the_idp_groups_drive_policy()
     {
-        var setup = await _http.GetStringAsync(new Uri(_host.AdminApi!.Address, "/v1/login"));
-        Assert.Contains(_idp.Issuer, setup, StringComparison.Ordinal);
+        var setup = await _http.GetStringAsync(new Uri(Host.AdminApi!.Address, "/v1/login"));
+        Assert.Contains(Idp.Issuer, setup, StringComparison.Ordinal);
 
-        var idpToken = _idp.Mint(new Dictionary<string, object> { ["preferred_username"] = "dave", ["groups"] = new[] { "sre-leads" }, ["amr"] = new[] { "otp" } });
+        var idpToken = Idp.Mint(new Dictionary<string, object> { ["preferred_username"] = "dave", ["groups"] = new[] { "sre-leads" }, ["amr"] = new[] { "otp" } });
         var (status, body) = await ExchangeAsync(idpToken);
         Assert.Equal(HttpStatusCode.OK, status);
         using var answer = JsonDocument.Parse(body);
         var token = answer.RootElement.GetProperty("token").GetString()!;
         Assert.Contains("approvers", answer.RootElement.GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
-        Assert.Equal(_host.Postgres.Endpoint.Port, answer.RootElement.GetProperty("postgres_port").GetInt32());
+        Assert.Equal(Host.Postgres.Endpoint.Port, answer.RootElement.GetProperty("postgres_port").GetInt32());
 
         // psql with the session token: dave reads production as an approver with MFA (from the IdP, kept by the token).
         var read = await PsqlAsync("dave", token, "SELECT count(*) FROM orders");
@@ -98,7 +63,7 @@ public sealed class LoginExchangeTests : IAsyncLifetime
         Assert.Equal("10", read.StandardOutput.Trim());
 
         // Without the IdP group he is support only: nothing on production.
-        var (_, plainBody) = await ExchangeAsync(_idp.Mint(new Dictionary<string, object> { ["preferred_username"] = "dave", ["amr"] = new[] { "otp" } }));
+        var (_, plainBody) = await ExchangeAsync(Idp.Mint(new Dictionary<string, object> { ["preferred_username"] = "dave", ["amr"] = new[] { "otp" } }));
         using var plain = JsonDocument.Parse(plainBody);
         var refused = await PsqlAsync("dave", plain.RootElement.GetProperty("token").GetString()!, "SELECT count(*) FROM orders");
         Assert.Contains("AL0901", refused.StandardError, StringComparison.Ordinal);
@@ -114,14 +79,14 @@ public sealed class LoginExchangeTests : IAsyncLifetime
         var now = DateTime.UtcNow;
         var token = kind switch
         {
-            "alg none" => _idp.AlgNoneToken(),
-            "HS256 keyed with the public key" => _idp.Hs256WithPublicKeyToken(),
-            "unknown kid" => _idp.Mint(key: _idp.NewKey()),
-            "expired" => _idp.Mint(notBefore: now.AddHours(-2), expires: now.AddHours(-1)),
-            "not yet valid" => _idp.Mint(notBefore: now.AddHours(1), expires: now.AddHours(2)),
-            "wrong issuer" => _idp.Mint(issuer: "https://evil.example.com"),
-            "wrong audience" => _idp.Mint(audience: "someone-else"),
-            "tampered payload" => TestIdentityProvider.Tamper(_idp.Mint(), user: "bob"),
+            "alg none" => Idp.AlgNoneToken(),
+            "HS256 keyed with the public key" => Idp.Hs256WithPublicKeyToken(),
+            "unknown kid" => Idp.Mint(key: Idp.NewKey()),
+            "expired" => Idp.Mint(notBefore: now.AddHours(-2), expires: now.AddHours(-1)),
+            "not yet valid" => Idp.Mint(notBefore: now.AddHours(1), expires: now.AddHours(2)),
+            "wrong issuer" => Idp.Mint(issuer: "https://evil.example.com"),
+            "wrong audience" => Idp.Mint(audience: "someone-else"),
+            "tampered payload" => TestIdentityProvider.Tamper(Idp.Mint(), user: "bob"),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
 
@@ -130,33 +95,21 @@ public sealed class LoginExchangeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains(errorId, body, StringComparison.Ordinal);
         Assert.DoesNotContain(token, body, StringComparison.Ordinal);
-        Assert.Empty(await _host.Store.LoginTokens.ListAsync());
+        Assert.Empty(await Host.Store.LoginTokens.ListAsync());
 
-        await _host.Audit.CheckpointAsync();
-        var failures = new List<AuditEvent>();
-        await foreach (var row in _host.Store.Audit.ReadAsync(AuditQuery.All))
-        {
-            Assert.DoesNotContain(token, System.Text.Encoding.UTF8.GetString(row.Body), StringComparison.Ordinal);
-            if (row.Kind == AuditEventKinds.AuthFailed)
-            {
-                failures.Add(AuditEventJson.Deserialize(row.Body).Event);
-            }
-        }
-
+        var audit = await _gateway.AuditAsync();
+        Assert.All(audit, r => Assert.DoesNotContain(token, r.Body, StringComparison.Ordinal));
+        var failures = audit.Select(r => r.Event).Where(e => e.Kind == AuditEventKinds.AuthFailed).ToList();
         Assert.Contains(failures, e => e.ErrorCode == errorId);
     }
 
     private async Task<(HttpStatusCode Status, string Body)> ExchangeAsync(string idpToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_host.AdminApi!.Address, "/v1/login"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Host.AdminApi!.Address, "/v1/login"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", idpToken);
         using var response = await _http.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private Task<ProcessResult> PsqlAsync(string user, string token, string sql) =>
-        ProcessRunner.RunAsync(
-            Path.Combine(PostgresCluster.DefaultBinDirectory, "psql"),
-            ["-X", "-At", "-h", "127.0.0.1", "-p", _host.Postgres.Endpoint.Port.ToString(CultureInfo.InvariantCulture), "-U", user, "-d", "demo", "-c", sql],
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["PGPASSWORD"] = token, ["PGSSLMODE"] = "disable", ["PGCONNECT_TIMEOUT"] = "15" });
+    private Task<ProcessResult> PsqlAsync(string user, string token, string sql) => _gateway.PsqlAsync(user, token, sql);
 }
