@@ -303,7 +303,7 @@ public static partial class GatewayConfigLoader
         var groups = reader.Require(people, "groups", "admin.people") is { } g ? ReadWords(g, "admin.people.groups", reader, allowSingle: false) : null;
         var mfa = AdminPeopleConfig.DefaultMfaWithin;
         if (ConfigReader.Get(people, "mfa") is { } m
-            && !((m as YamlScalarNode)?.Value?.Trim() is { } text && DurationText.TryParse(text, out mfa) && mfa > TimeSpan.Zero && mfa <= TimeSpan.FromHours(24)))
+            && !((m as YamlScalarNode)?.Value?.Trim() is { } text && DurationText.TryParse(text, out mfa) && mfa > TimeSpan.Zero && mfa <= ApprovalRequirement.MaxMfaWithin))
         {
             reader.Report(GatewayErrors.InvalidValue, reader.At(m), "admin.people.mfa must be a duration from 1s to 24h, such as 15m: how recent an admin's MFA must be");
             return null;

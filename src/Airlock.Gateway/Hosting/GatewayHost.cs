@@ -208,7 +208,7 @@ public sealed class GatewayHost : IAsyncDisposable
     /// </summary>
     internal async ValueTask<DateTimeOffset?> LastMfaAsync(GatewayUser user, CancellationToken cancellationToken)
     {
-        var stepUp = StepUp.Configured ? await StepUp.FreshSinceAsync(user.Name, cancellationToken) : null;
+        var stepUp = StepUp.Configured ? await StepUp.LastStepUpAsync(user.Name, cancellationToken) : null;
         return stepUp is { } s && (user.MfaAt is not { } idp || s > idp) ? s : user.MfaAt;
     }
 

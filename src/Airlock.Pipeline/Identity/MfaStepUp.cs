@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Airlock.Audit;
+using Airlock.Policy.Model;
 using Airlock.Store;
 
 namespace Airlock.Pipeline;
@@ -25,14 +26,13 @@ public sealed class MfaStepUp(IReadOnlyDictionary<string, byte[]> secrets, IAirl
     public DateTimeOffset? FreshSince(string user) =>
         _verified.TryGetValue(user, out var at) && time.GetUtcNow() - at < Freshness ? at : null;
 
-    /// <summary>When the user last stepped up on any gateway, if still fresh, read from the store now (for decisions made once: votes).</summary>
-    public async ValueTask<DateTimeOffset?> FreshSinceAsync(string user, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        return (await store.MfaStepUps.ListSinceAsync(now - Freshness, cancellationToken)).FirstOrDefault(s => s.User == user) is { } stepUp && now - stepUp.VerifiedAt < Freshness
-            ? stepUp.VerifiedAt
-            : null;
-    }
+    /// <summary>
+    /// When the user last stepped up on any gateway, read from the store now, for decisions with a freshness of
+    /// their own (approvers' and admins' <c>mfa</c>, up to <see cref="ApprovalRequirement.MaxMfaWithin"/>): the
+    /// caller compares it with its window, which may be longer or shorter than <see cref="Freshness"/>.
+    /// </summary>
+    public async ValueTask<DateTimeOffset?> LastStepUpAsync(string user, CancellationToken cancellationToken) =>
+        (await store.MfaStepUps.ListSinceAsync(time.GetUtcNow() - ApprovalRequirement.MaxMfaWithin, cancellationToken)).FirstOrDefault(s => s.User == user)?.VerifiedAt;
 
     /// <summary>Reads again the fresh step-ups of every gateway sharing the store (called once a second while sessions are open).</summary>
     public async ValueTask RefreshAsync(CancellationToken cancellationToken)
