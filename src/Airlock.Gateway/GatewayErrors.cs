@@ -19,8 +19,9 @@ public static class GatewayErrors
     public const string NoUsablePolicy = "AL0810";
     public const string LastGoodUnusable = "AL0811";
 
+    // AL0815-AL0817: the admin API (AL0815 no such session; AL0816 is the CLI's "cannot reach the admin API").
     /// <summary>A person asked the admin API for something, but is in none of <c>admin.people.groups</c>.</summary>
-    public const string NotAnAdmin = "AL0816";
+    public const string NotAnAdmin = "AL0817";
 
     // AL082x: the demo database.
     public const string DemoBinariesMissing = "AL0820";
@@ -54,6 +55,7 @@ public static class GatewayErrors
         [MissingKey] = "a required configuration key is missing",
         [LiteralSecret] = "a secret written literally where env:NAME or file:PATH is required",
         [SecretUnresolved] = "a secret reference names an unset environment variable or an unreadable file",
+        [NotAnAdmin] = "a person asked the admin API for something but is in none of admin.people's groups",
         [NoUsablePolicy] = "the policy bundle does not load and the store holds no last good revision",
         [LastGoodUnusable] = "the last good policy revision from the store does not load either",
         [DemoBinariesMissing] = "the PostgreSQL 15 server binaries for the demo database are missing",

@@ -40,6 +40,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     /// </summary>
     private const string UserCodeAlphabet = "BCDFGHJKLMNPQRSTVWXZ";
 
+    private int _disposed;
     private readonly WebApplication _app;
     private readonly Lock _lock = new();
     private readonly List<DeviceGrant> _deviceGrants = [];
@@ -296,8 +297,14 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the issuer; a second call does nothing (a test may stop it early, to see the IdP down).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -39,7 +39,23 @@ internal static class LoginCommands
             var scopes = string.Join(' ', setup.RootElement.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
 
             using var idp = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
-            var idpToken = await DeviceFlowAsync(context, idp, issuer, clientId, scopes, cancellationToken);
+            string? idpToken;
+            try
+            {
+                idpToken = await DeviceFlowAsync(context, idp, issuer, clientId, scopes, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // Not the gateway's admin API (the CLI's AL0816): the IdP is down, or its address is wrong.
+                await context.Error.WriteLineAsync($"airlock: cannot reach the identity provider {issuer} ({ex.Message}); is it up, and is the gateway's oidc.issuer right?");
+                return AirlockCli.Unavailable;
+            }
+            catch (JsonException ex)
+            {
+                await context.Error.WriteLineAsync($"airlock: the identity provider {issuer} answered with something that is not the JSON of OpenID discovery or the device flow (RFC 8628): {ex.Message}");
+                return AirlockCli.Failed;
+            }
+
             if (idpToken is null)
             {
                 return AirlockCli.Failed;

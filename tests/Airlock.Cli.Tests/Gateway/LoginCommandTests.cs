@@ -178,8 +178,8 @@ public sealed class LoginCommandTests : IAsyncLifetime
         Directory.Delete(ConfigDir, recursive: true);
         Assert.True((await LoginAsync(new Dictionary<string, object> { ["preferred_username"] = "frank", ["amr"] = new[] { "otp" } })).ExitCode == AirlockCli.Ok);
         var frank = CliRunner.Run("sessions", "list", "--gateway", Gateway, "--config-dir", ConfigDir);
-        Assert.Contains("AL0816", frank.Error, StringComparison.Ordinal);
-        Assert.Contains("AL0816", CliRunner.Run("policy", "reload", "--gateway", Gateway, "--config-dir", ConfigDir).Error, StringComparison.Ordinal);
+        Assert.Contains("AL0817", frank.Error, StringComparison.Ordinal);
+        Assert.Contains("AL0817", CliRunner.Run("policy", "reload", "--gateway", Gateway, "--config-dir", ConfigDir).Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -248,6 +248,19 @@ public sealed class LoginCommandTests : IAsyncLifetime
         Assert.Contains(events, e => e.Kind == AuditEventKinds.AuthFailed && e.User == "alice" && (e.Error ?? string.Empty).Contains("AL1011", StringComparison.Ordinal));
         Assert.Contains(events, e => e.Kind == AuditEventKinds.AuthFailed && e.ErrorCode == "AL0841");
         Assert.All(await _gateway.AuditAsync(), r => Assert.DoesNotContain(apiToken, r.Body, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_the_idp_down_login_says_so_and_stores_nothing()
+    {
+        await Idp.DisposeAsync();
+
+        var login = await CliRunner.RunAsync(CancellationToken.None, "login", "--gateway", Gateway, "--config-dir", ConfigDir);
+
+        Assert.Equal(AirlockCli.Unavailable, login.ExitCode);
+        Assert.Contains($"cannot reach the identity provider {Idp.Issuer}", login.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin API", login.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(ConfigDir, "logins.json")));
     }
 
     /// <summary>Runs airlock login; plays the user at the IdP: approves the code the CLI asked for with these claims, or denies it when null.</summary>

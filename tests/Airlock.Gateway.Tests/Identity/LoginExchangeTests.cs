@@ -103,6 +103,28 @@ public sealed class LoginExchangeTests : IAsyncLifetime
         Assert.Contains(failures, e => e.ErrorCode == errorId);
     }
 
+    [Fact]
+    public async Task No_token_or_a_huge_one_is_refused_with_its_id_and_nothing_is_issued()
+    {
+        using (var bare = await _http.PostAsync(new Uri(Host.AdminApi!.Address, "/v1/login"), content: null))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, bare.StatusCode);
+            Assert.Contains("AL1013", await bare.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Junk shaped like a JWT: AL0840, and the refusal does not echo it.
+        var junk = new string('a', 20 * 1024) + "." + new string('b', 10) + "." + new string('c', 10);
+        var (status, body) = await ExchangeAsync(junk);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Contains(GatewayErrors.TokenMalformed, body, StringComparison.Ordinal);
+        Assert.True(body.Length < 2048, "the refusal does not echo the token");
+
+        // Beyond Kestrel's header limit (32 KiB) the request is refused before the gateway reads it.
+        var (hugeStatus, _) = await ExchangeAsync(new string('a', 70 * 1024));
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, hugeStatus);
+        Assert.Empty(await Host.Store.LoginTokens.ListAsync());
+    }
+
     private async Task<(HttpStatusCode Status, string Body)> ExchangeAsync(string idpToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Host.AdminApi!.Address, "/v1/login"));
