@@ -120,7 +120,16 @@ public sealed class GatewaySession : IDisposable
             EndReason = end;
         }
 
-        _ended.Cancel();
+        try
+        {
+            _ended.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection already closed and disposed the session while the registry was shutting down:
+            // nothing is listening for the cancellation any more.
+        }
+
         return true;
     }
 

@@ -57,7 +57,7 @@ public class GatewayHarness : IAsyncLifetime
 
     public int Port => Listener.Endpoint.Port;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Cluster = await PostgresCluster.StartAsync();
         await Cluster.CreateDatabaseAsync("demo");
