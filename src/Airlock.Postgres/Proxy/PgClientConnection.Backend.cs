@@ -238,7 +238,7 @@ internal sealed partial class PgClientConnection
             counted.RowsDelivered++;
         }
 
-        if (cursor is not null && !ReferenceEquals(cursor.Portal, head.Portal))
+        if (cursor is not null && (cursor.Portal is null || !ReferenceEquals(cursor.Portal, head.Portal)))
         {
             cursor.RowsDelivered++;
         }
