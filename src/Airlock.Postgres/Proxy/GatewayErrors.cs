@@ -50,6 +50,12 @@ internal static class GatewayErrors
         $"AL0905: prepared statement \"{name}\" was denied by policy when it was prepared",
         Hint: "Prepare a statement that policy allows.");
 
+    /// <summary>A FETCH or MOVE of a cursor the gateway did not see declared (issue 14, class D).</summary>
+    public static PgError UnknownCursor(string? name) => new(
+        "34000",
+        $"AL0931: cursor \"{name}\" was not declared through Airlock in this session, so the gateway cannot tell what its rows hold; FETCH and MOVE of it are refused",
+        Hint: "Declare the cursor with DECLARE … CURSOR FOR in this session. A cursor opened inside a function (a refcursor) cannot be read through Airlock: have the function return its rows.");
+
     public static PgError FunctionCallRefused { get; } = new(
         "0A000",
         "AL0906: the fastpath function call protocol is not supported through Airlock",

@@ -9,7 +9,7 @@ namespace Airlock.Postgres.Proxy;
 /// brokered user) and cached: RowDescription gives table OIDs, masking needs names. Lookups are rare
 /// (once per table per few minutes), so they never sit on the per-row path.
 /// </summary>
-internal sealed class PgCatalog : IAsyncDisposable
+internal sealed partial class PgCatalog : IAsyncDisposable
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
     private readonly NpgsqlDataSource _dataSource;

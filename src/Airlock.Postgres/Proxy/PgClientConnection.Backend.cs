@@ -46,13 +46,25 @@ internal sealed partial class PgClientConnection
 
     private async ValueTask HandleBackendAsync(byte type, ReadOnlySequence<byte> payload, ReadOnlySequence<byte> whole, PipeWriter client, CancellationToken cancellationToken)
     {
-        if (type == (byte)'Z' && payload.Length == 1)
+        var status = type == (byte)'Z' && payload.Length == 1 ? payload.FirstSpan[0] : (byte)0;
+        if (status != 0)
         {
             // Before anything is dequeued for it: an empty tracker then always comes with a fresh status.
-            Volatile.Write(ref _readyStatus, payload.FirstSpan[0]);
+            Volatile.Write(ref _readyStatus, status);
         }
 
+        await HandleBackendMessageAsync(type, payload, whole, client, cancellationToken);
+        if (status != 0)
+        {
+            // After the message: what came before it in the transaction was judged with the transaction's state.
+            OnTransactionStatus(status);
+        }
+    }
+
+    private async ValueTask HandleBackendMessageAsync(byte type, ReadOnlySequence<byte> payload, ReadOnlySequence<byte> whole, PipeWriter client, CancellationToken cancellationToken)
+    {
         var head = _tracker.Peek();
+        MarkMaskedRead(head);
         if (head is { Kind: ExpectedKind.Internal })
         {
             // The gateway's own Query: nothing of its answer is the client's. Should it fail, the approved
@@ -80,8 +92,11 @@ internal sealed partial class PgClientConnection
                     await OnDataRowAsync(head, PgReader.Contiguous(payload, ref rented).ToArray(), whole, client, cancellationToken);
                     return;
                 case 'T':
-                    await OnRowDescriptionAsync(head, ParseRowDescription(PgReader.Contiguous(payload, ref rented)), cancellationToken);
-                    Forward(whole, client);
+                    if (await OnRowDescriptionAsync(head, ParseRowDescription(PgReader.Contiguous(payload, ref rented)), cancellationToken))
+                    {
+                        Forward(whole, client);
+                    }
+
                     return;
                 case 'C':
                     OnCommandComplete(head, Utf8CString(PgReader.Contiguous(payload, ref rented)), whole, client);
@@ -89,6 +104,10 @@ internal sealed partial class PgClientConnection
                 case 'I' or 's':
                     Forward(whole, client);
                     FinishStatement(head, tag: null);
+                    return;
+                case 'n' when head is { Kind: ExpectedKind.DescribePortal, Hidden: true }:
+                    // The gateway's own Describe: the client did not ask, and is not told.
+                    _tracker.Dequeue();
                     return;
                 case '1' or '2' or '3' or 'n':
                     Forward(whole, client);
@@ -98,7 +117,7 @@ internal sealed partial class PgClientConnection
                     OnError(head, PgReader.Contiguous(payload, ref rented), client);
                     return;
                 case 'N':
-                    PgErrorFields.WriteMasked(_clientMessages, client, type, PgReader.Contiguous(payload, ref rented), MaskText);
+                    WriteErrorOrNotice(head, type, PgReader.Contiguous(payload, ref rented), client);
                     return;
                 case 'Z':
                     Forward(whole, client);
@@ -139,13 +158,24 @@ internal sealed partial class PgClientConnection
         }
     }
 
-    private async ValueTask OnRowDescriptionAsync(Expected? head, RowField[] fields, CancellationToken cancellationToken)
+    /// <summary>Plans the rows a RowDescription announces; false when the description is the gateway's own (not the client's).</summary>
+    private async ValueTask<bool> OnRowDescriptionAsync(Expected? head, RowField[] fields, CancellationToken cancellationToken)
     {
         switch (head?.Kind)
         {
             case ExpectedKind.Query when head.Action is { } action:
                 var statements = action.Verdict.Analysis.Statements;
                 var statement = action.StatementIndex < statements.Count ? statements[action.StatementIndex] : null;
+                if (IsFetch(statements, action.StatementIndex))
+                {
+                    // A FETCH's columns are its cursor's query's: planned by that lineage, or masked whole without it.
+                    action.Cursor = FetchedCursor(action, statements, action.StatementIndex);
+                    action.Plan = action.Cursor is { } cursor
+                        ? await ResultPlanner.PlanAsync(fields, cursor.Statement, _session!, Policy, Masking, _catalog!, cancellationToken)
+                        : UntracedPlan(fields.Length, fields);
+                    break;
+                }
+
                 action.Plan = await ResultPlanner.PlanAsync(fields, statement, _session!, Policy, Masking, _catalog!, cancellationToken);
                 break;
             case ExpectedKind.DescribeStatement when head.Statement is { } prepared:
@@ -164,6 +194,8 @@ internal sealed partial class PgClientConnection
                 _tracker.Dequeue();
                 break;
         }
+
+        return head is not { Kind: ExpectedKind.DescribePortal, Hidden: true };
     }
 
     private async ValueTask OnDataRowAsync(Expected? head, byte[] payload, ReadOnlySequence<byte> whole, PipeWriter client, CancellationToken cancellationToken)
@@ -177,17 +209,23 @@ internal sealed partial class PgClientConnection
 
         if (action.Plan is null && head!.Kind == ExpectedKind.Execute && head.Portal is { } portal)
         {
-            var fields = portal.Fields ?? portal.Statement.Fields;
             var statements = portal.Statement.Verdict.Analysis.Statements;
-            var statement = statements.Count > 0 ? statements[0] : null;
-            var planFields = fields is null
-                ? UndescribedFields(BinaryPrimitives.ReadInt16BigEndian(payload), statement, portal)
-                : fields.Select((f, i) => f with { Format = portal.FormatOf(i) }).ToArray();
-            action.Plan = await ResultPlanner.PlanAsync(planFields, statement, _session!, Policy, Masking, _catalog!, cancellationToken);
+            var fetch = IsFetch(statements, 0);
+            action.Cursor = FetchedCursor(action, statements, 0);
+            var statement = action.Cursor?.Statement ?? (statements.Count > 0 ? statements[0] : null);
+
+            // The gateway described the portal itself when the client did not (DescribeUndescribed); a FETCH's
+            // columns are only its own portal's. Without a description nothing is known: everything is masked whole.
+            var fields = portal.Fields ?? (fetch ? null : portal.Statement.Fields);
+            action.Plan = fields is null || (fetch && action.Cursor is null)
+                ? UntracedPlan(BinaryPrimitives.ReadInt16BigEndian(payload), fields)
+                : await ResultPlanner.PlanAsync([.. fields.Select((f, i) => f with { Format = portal.FormatOf(i) })], statement, _session!, Policy, Masking, _catalog!, cancellationToken);
         }
 
-        var limit = action.Verdict.MaxRows;
-        var delivered = head!.Portal is { } p ? p.RowsDelivered : action.Rows;
+        // max_rows counts across the Executes of a portal, and across the FETCHes of a cursor.
+        var cursor = action.Cursor;
+        var limit = cursor?.MaxRows is { } cursorMax && (action.Verdict.MaxRows is not { } own || cursorMax < own) ? cursorMax : action.Verdict.MaxRows;
+        var delivered = cursor?.RowsDelivered ?? (head!.Portal is { } p ? p.RowsDelivered : action.Rows);
         if (limit is { } max && delivered >= max)
         {
             action.RowsDropped++;
@@ -195,9 +233,14 @@ internal sealed partial class PgClientConnection
         }
 
         action.Rows++;
-        if (head.Portal is { } counted)
+        if (head!.Portal is { } counted)
         {
             counted.RowsDelivered++;
+        }
+
+        if (cursor is not null && (cursor.Portal is null || !ReferenceEquals(cursor.Portal, head.Portal)))
+        {
+            cursor.RowsDelivered++;
         }
 
         if (action.Plan is not { AnyMasking: true } plan)
@@ -214,20 +257,15 @@ internal sealed partial class PgClientConnection
         }
     }
 
-    /// <summary>
-    /// The columns of rows from a statement nobody described (Describe is optional): names from lineage, so
-    /// masking by name still applies, and a value in text format is text whatever its type, so the
-    /// detectors read it. A binary value of unknown type is masked whole or not at all.
-    /// </summary>
-    private static RowField[] UndescribedFields(int count, Airlock.Sql.Analysis.StatementAnalysis? statement, Portal portal)
-    {
-        var lineage = statement is not null && statement.Columns.Count == count ? statement.Columns : null;
-        return [.. Enumerable.Range(0, count).Select(i => new RowField(lineage?[i].Name ?? "?column?", 0, 0, portal.FormatOf(i) == 0 ? TextOid : 0, -1, -1, portal.FormatOf(i)))];
-    }
-
     private void OnCommandComplete(Expected? head, string tag, ReadOnlySequence<byte> whole, PipeWriter client)
     {
         var action = head?.Action;
+        if (tag == "ROLLBACK")
+        {
+            // ROLLBACK, or a COMMIT of a failed transaction: cursors declared in it die with it, even WITH HOLD.
+            _cursors.TransactionFailed();
+        }
+
         if (IsRefusedCopy(head))
         {
             // The client was told no at the CopyOutResponse already.
@@ -253,6 +291,7 @@ internal sealed partial class PgClientConnection
         {
             action.StatementIndex++;
             action.Plan = null;
+            action.Cursor = null;
             action.CopyOut = null;
             action.RowsDroppedTotal += action.RowsDropped;
             action.RowsTotal += action.Rows;
@@ -285,37 +324,6 @@ internal sealed partial class PgClientConnection
         {
             _tracker.Dequeue();
         }
-    }
-
-    private void OnError(Expected? head, ReadOnlySpan<byte> payload, PipeWriter client)
-    {
-        var error = PgErrorFields.Parse(payload);
-        PgErrorFields.WriteMasked(_clientMessages, client, (byte)'E', payload, MaskText);
-        if (head is null)
-        {
-            return;
-        }
-
-        if (head.Action is { } action)
-        {
-            action.ErrorCode = error.SqlState;
-            action.Error = MaskText(error.Message);
-        }
-
-        if (head.Kind == ExpectedKind.Query)
-        {
-            // The rest of a simple Query is skipped; ReadyForQuery still comes.
-            return;
-        }
-
-        if (head.Kind == ExpectedKind.Execute && head.Action is { } failed)
-        {
-            failed.RowsTotal = failed.Rows;
-            RecordOutcome(failed);
-        }
-
-        // Extended protocol: the server skips to Sync, and so do we (refusals in between are dropped too).
-        _tracker.SkipToSync();
     }
 
     private void OnReadyForQuery(Expected? head, PipeWriter client)

@@ -157,11 +157,22 @@ internal sealed partial class PgClientConnection
             return;
         }
 
+        var cursors = await PlanCursorsAsync(verdict.Analysis, verdict.MaxRows, cancellationToken);
+        if (cursors.Refusal is { } unknownCursor)
+        {
+            await RefuseUnknownCursorAsync(verdict, unknownCursor, simpleQuery: true, cancellationToken);
+            return;
+        }
+
         if (await RecordIntentAsync(verdict, cancellationToken) is not { } action)
         {
             Refuse(AuditUnavailable(), simpleQuery: true);
             return;
         }
+
+        action.ReadsMasked = cursors.ReadsMasked;
+        action.Cursors = cursors.ByStatement;
+        ApplyCursors(verdict.Analysis, cursors.ByStatement);
 
         // An approved write in a read-only session (policy allows the user only reads here, and this one
         // action by approval) runs with read-write switched on around it, and off again after it. Inside a
@@ -286,7 +297,11 @@ internal sealed partial class PgClientConnection
         }
 
         _deniedStatements.Remove(name);
-        var statement = new PreparedStatement(name, sql, verdict);
+        var statement = new PreparedStatement(name, sql, verdict)
+        {
+            // Errors at Parse and Bind (a constant that does not convert, planning) are withheld like the Execute's.
+            ReadsMasked = await MaskedReads.AnyAsync(verdict.Analysis, _session!, Policy, _catalog!, cancellationToken),
+        };
         _statements[name] = statement;
         _tracker.Enqueue(new Expected(ExpectedKind.Parse) { Statement = statement });
         Forward(whole, upstream);
@@ -406,12 +421,25 @@ internal sealed partial class PgClientConnection
         ActionInFlight? action = null;
         if (portal is not null)
         {
+            var analysis = portal.Statement.Verdict.Analysis;
+            var cursors = await PlanCursorsAsync(analysis, portal.Verdict.MaxRows, cancellationToken);
+            if (cursors.Refusal is { } unknownCursor)
+            {
+                await RefuseUnknownCursorAsync(portal.Verdict, unknownCursor, simpleQuery: false, cancellationToken);
+                return;
+            }
+
             action = await RecordIntentAsync(portal.Verdict, cancellationToken);
             if (action is null)
             {
                 Refuse(AuditUnavailable(), simpleQuery: false);
                 return;
             }
+
+            action.ReadsMasked = cursors.ReadsMasked || portal.Statement.ReadsMasked;
+            action.Cursors = cursors.ByStatement;
+            ApplyCursors(analysis, cursors.ByStatement);
+            DescribeUndescribed(portal, upstream);
         }
 
         _tracker.Enqueue(new Expected(ExpectedKind.Execute) { Portal = portal, Statement = portal?.Statement, Action = action });
@@ -429,6 +457,7 @@ internal sealed partial class PgClientConnection
         else
         {
             _portals.Remove(name);
+            OnPortalClosed(name);
         }
     }
 

@@ -135,6 +135,12 @@ internal sealed record Expected(ExpectedKind Kind)
     /// <summary>For a refusal of a simple Query: the server's ReadyForQuery ends the entry.</summary>
     public bool ThenReady { get; init; }
 
+    /// <summary>
+    /// A Describe the gateway sent itself (a portal executed undescribed): its RowDescription or NoData
+    /// plans the rows and stays in the gateway; an error from it is the client's.
+    /// </summary>
+    public bool Hidden { get; init; }
+
     /// <summary>For a refusal: whether the gateway's error has gone to the client.</summary>
     public bool ErrorSent { get; set; }
 }

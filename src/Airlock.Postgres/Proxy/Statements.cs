@@ -19,6 +19,9 @@ internal sealed class PreparedStatement(string name, string sql, StatementVerdic
     /// error): on the server the name still means what it meant before, which the gateway no longer knows.
     /// </summary>
     public bool NotCreated { get; set; }
+
+    /// <summary>Reads masked data or data the gateway cannot trace (<see cref="MaskedReads"/>): errors at its Parse, Bind or Describe are withheld.</summary>
+    public bool ReadsMasked { get; set; }
 }
 
 /// <summary>A bound portal: its statement and the result formats the client asked for in Bind.</summary>
@@ -87,6 +90,15 @@ internal sealed class ActionInFlight(StatementVerdict verdict, AuditReceipt inte
     public string? ErrorCode { get; set; }
 
     public string? Error { get; set; }
+
+    /// <summary>Reads masked data or data the gateway cannot trace (<see cref="MaskedReads"/>): its errors and notices are withheld.</summary>
+    public bool ReadsMasked { get; set; }
+
+    /// <summary>Per statement: the cursor a DECLARE made or a FETCH/MOVE reads, captured when it was forwarded.</summary>
+    public CursorEntry?[]? Cursors { get; set; }
+
+    /// <summary>The cursor whose rows are streaming now (a FETCH): max_rows counts across its fetches.</summary>
+    public CursorEntry? Cursor { get; set; }
 
     /// <summary>Counts a row that may go to the client, or a dropped one past max_rows (which counts across Executes of a portal).</summary>
     public bool AdmitRow(Portal? portal)

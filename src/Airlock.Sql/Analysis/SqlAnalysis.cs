@@ -40,6 +40,9 @@ public sealed record StatementAnalysis
 
     /// <summary>For statements that return rows, the table columns each output column derives from.</summary>
     public IReadOnlyList<OutputColumn> Columns { get; init; } = [];
+
+    /// <summary>What the statement does to a cursor (DECLARE, FETCH, MOVE, CLOSE, DISCARD ALL), or null.</summary>
+    public CursorStatement? Cursor { get; init; }
 }
 
 /// <summary>

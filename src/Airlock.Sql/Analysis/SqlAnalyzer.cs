@@ -166,6 +166,7 @@ public sealed class SqlAnalyzer
         return analysis with
         {
             Columns = LineageResolver.Resolve(type, node),
+            Cursor = CursorStatement.From(type, node),
             Fingerprint = PgQuery.Fingerprint(text),
             Normalized = Analysis.SqlText.Normalized(text, normalized),
         };
