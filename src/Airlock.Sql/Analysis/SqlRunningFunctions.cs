@@ -88,7 +88,7 @@ internal static class SqlRunningFunctions
         // Contrib libraries that import SPI. tablefunc (F.41): crosstab's queries, connectby's table, key and
         // parent columns spliced into SQL. xml2 (F.48): xpath_table splices relation and criteria into a SELECT.
         // dblink (F.12) runs SQL text on any server, this one included (it is also admin, SideEffectFunctions).
-        Add(EmbeddedArgument.Opaque, "crosstab", "crosstab2", "crosstab3", "crosstab4", "crosstab_hash", "connectby", "xpath_table",
+        Add(EmbeddedArgument.Opaque, "crosstab", "crosstab2", "crosstab3", "crosstab4", "connectby", "xpath_table",
             "dblink", "dblink_exec", "dblink_open", "dblink_send_query");
 
         return map.ToFrozenDictionary(StringComparer.Ordinal);
