@@ -50,4 +50,37 @@ public sealed class StatementGateTests(PipelineFixture fixture) : IClassFixture<
         Assert.DoesNotContain("hunter2", verdict.AuditText, StringComparison.Ordinal);
         Assert.StartsWith("(unparsable SQL", verdict.AuditText, StringComparison.Ordinal);
     }
+
+    /// <summary>Issue 14, class F: a read that policy allows is refused by the built-in guard when it reaches other sessions' SQL.</summary>
+    [Theory]
+    [InlineData("SELECT query FROM pg_stat_activity")]
+    [InlineData("SELECT histogram_bounds::text FROM pg_catalog.pg_stats")]
+    public void Value_catalogs_are_refused_before_policy_even_where_policy_allows_reads(string sql)
+    {
+        var verdict = Gate.Decide(Alice(), sql);
+        Assert.Equal(RuleEffect.Deny, verdict.Effect);
+        Assert.Equal(StatementGate.CatalogValuesRule, verdict.RuleId);
+        Assert.Equal(RuleEffect.Allow, Gate.Decide(Alice(), "SELECT pid, state FROM pg_stat_activity").Effect);
+    }
+
+    /// <summary>Issue 14, class A: SQL run from a string that cannot be known is refused by the built-in guard, not left to policy.</summary>
+    [Theory]
+    [InlineData("SELECT * FROM ts_stat('SELECT to_tsvector(ssn) FROM ' || 'customers')")]
+    [InlineData("SELECT schema_to_xml('public', true, true, '')")]
+    public void Hidden_sql_is_refused_before_policy(string sql)
+    {
+        var verdict = Gate.Decide(Alice(), sql);
+        Assert.Equal(RuleEffect.Deny, verdict.Effect);
+        Assert.Equal(StatementGate.HiddenSqlRule, verdict.RuleId);
+        Assert.DoesNotContain("customers", verdict.RuleMessage, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 14, class A: a constant query is decided by policy on what it reads: card_vault by its rule.</summary>
+    [Fact]
+    public void A_constant_hidden_query_is_decided_on_the_tables_it_reads()
+    {
+        var verdict = Gate.Decide(Alice(), "SELECT * FROM ts_stat('SELECT to_tsvector(''simple'', pan) FROM card_vault')");
+        Assert.Equal(RuleEffect.Deny, verdict.Effect);
+        Assert.Equal("card-vault-is-off-limits", verdict.RuleId);
+    }
 }

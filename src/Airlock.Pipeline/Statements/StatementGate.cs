@@ -11,7 +11,7 @@ namespace Airlock.Pipeline;
 /// strongest effect of any statement wins (deny over review over allow). What does not parse is
 /// <see cref="StatementKind.Unknown"/>, which policy never treats as a read.
 /// </summary>
-public sealed class StatementGate(Func<PolicySnapshot> policy, TimeProvider time)
+public sealed partial class StatementGate(Func<PolicySnapshot> policy, TimeProvider time)
 {
     /// <summary>Refusals that are not policy's own, with stable ids shown to the client and recorded.</summary>
     public const string ReadOnlySessionRule = "airlock:read-only-session";
@@ -28,6 +28,10 @@ public sealed class StatementGate(Func<PolicySnapshot> policy, TimeProvider time
         var analysis = SqlAnalyzer.Shared.Analyze(sql);
         var auditText = AuditTextOf(analysis, sql);
         var now = time.GetUtcNow();
+        if (BuiltInGuard(analysis, auditText, snapshot) is { } guarded)
+        {
+            return guarded;
+        }
 
         if (session.ReadOnly && analysis.Statements.Any(s => s.Flags.HasFlag(SqlFlags.ReadWriteEscalation)))
         {

@@ -14,6 +14,18 @@ internal static class GatewayErrors
         $"AL0901: denied by policy rule {rule}" + (ruleMessage is null ? string.Empty : $": {ruleMessage}"),
         Hint: "Policy decided this statement may not run here. Ask the policy owners if you think it should.");
 
+    /// <summary>SQL run from a string the gateway cannot analyse (issue 14, class A), refused before policy.</summary>
+    public static PgError HiddenSql(string? message) => new(
+        "42501",
+        "AL0920: " + (message ?? "this statement runs SQL from a string that the gateway cannot analyse"),
+        Hint: "Functions such as ts_stat, ts_rewrite and query_to_xml run the SQL they are given. Airlock checks that SQL only when it is one constant SELECT; table_to_xml needs the table's name as a constant. Run the query directly instead.");
+
+    /// <summary>A catalog or function that holds values masking cannot follow (issue 14, class F), refused before policy.</summary>
+    public static PgError CatalogValues(string? message) => new(
+        "42501",
+        "AL0921: " + (message ?? "this statement reads a catalog that holds column values"),
+        Hint: "Planner statistics, other sessions' query text, password hashes, large objects and logical decoding are not served through Airlock. For activity, select the columns you need from pg_stat_activity without query.");
+
     public static PgError ReviewRequired(string rule, string? ruleMessage) => new(
         "42501",
         $"AL0902: approval required by policy rule {rule}" + (ruleMessage is null ? string.Empty : $": {ruleMessage}"),

@@ -487,7 +487,14 @@ internal sealed partial class PgClientConnection
     /// <summary>The refusal of an action whose intent could not be recorded (audit.required), with the trail's last failure.</summary>
     private PgError AuditUnavailable() => GatewayErrors.AuditUnavailable(_services.Audit.LastFailure?.Message ?? "the audit trail is unavailable");
 
-    private static PgError RefusalFor(StatementVerdict verdict) => verdict.NeedsMfa
+    private static PgError RefusalFor(StatementVerdict verdict) => verdict.RuleId switch
+    {
+        StatementGate.HiddenSqlRule => GatewayErrors.HiddenSql(verdict.RuleMessage),
+        StatementGate.CatalogValuesRule => GatewayErrors.CatalogValues(verdict.RuleMessage),
+        _ => PolicyRefusalFor(verdict),
+    };
+
+    private static PgError PolicyRefusalFor(StatementVerdict verdict) => verdict.NeedsMfa
         ? GatewayErrors.MfaRequired(verdict.RuleId)
         : verdict.Effect == RuleEffect.Review
         ? GatewayErrors.ReviewRequired(verdict.RuleId, verdict.RuleMessage)

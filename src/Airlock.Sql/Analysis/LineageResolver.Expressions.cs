@@ -95,6 +95,13 @@ internal sealed partial class LineageResolver
 
             case "FuncCall" when IsCount(body):
                 return; // count(…) yields a number, never the values counted
+            case "FuncCall" when body.TryGetProperty("funcname", out var funcName)
+                && funcName.EnumerateArray().Select(StringValue).LastOrDefault() is { } function
+                && EmbeddedSql.Read(function, body) is { } embedded:
+                // SQL run from a string (ts_stat, query_to_xml, table_to_xml…): the result carries every value
+                // that SQL returns; what cannot be known is unresolved, which masks.
+                found.UnionWith(embedded.Sources);
+                break;
             case "SelectStmt":
                 foreach (var column in Select(body, ctes, scope))
                 {

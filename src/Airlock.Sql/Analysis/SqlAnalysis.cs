@@ -32,6 +32,18 @@ public sealed record StatementAnalysis
 
     public SqlFlags Flags { get; init; }
 
+    /// <summary>
+    /// Why SQL that this statement runs from a string could not be analysed (flag <see cref="SqlFlags.HiddenSql"/>):
+    /// <c>ts_stat(…) its argument is not a constant string</c>. Empty when there is none.
+    /// </summary>
+    public IReadOnlyList<string> HiddenSql { get; init; } = [];
+
+    /// <summary>
+    /// System relations and functions read that hold column values, other sessions' SQL or secrets (flag
+    /// <see cref="SqlFlags.CatalogValues"/>): <c>pg_stats</c>, <c>pg_stat_activity.query</c>. Empty when there is none.
+    /// </summary>
+    public IReadOnlyList<string> ValueCatalogs { get; init; } = [];
+
     /// <summary>libpg_query's fingerprint: equal for statements that differ only in literal values.</summary>
     public string? Fingerprint { get; init; }
 
@@ -66,6 +78,12 @@ public enum SqlFlags
     SelectInto = 1 << 7,
     DataModifyingCte = 1 << 8,
     SideEffectFunction = 1 << 9,
+
+    /// <summary>The statement runs SQL from a string the gateway cannot analyse (issue 14, class A): refused before policy.</summary>
+    HiddenSql = 1 << 10,
+
+    /// <summary>The statement reads a catalog or calls a function that hands out values masking cannot follow (class F): refused before policy.</summary>
+    CatalogValues = 1 << 11,
 }
 
 /// <summary>Spelling of flags in output.</summary>
@@ -83,6 +101,8 @@ public static class SqlFlagNames
         (SqlFlags.SelectInto, "select_into"),
         (SqlFlags.DataModifyingCte, "data_modifying_cte"),
         (SqlFlags.SideEffectFunction, "side_effect_function"),
+        (SqlFlags.HiddenSql, "hidden_sql"),
+        (SqlFlags.CatalogValues, "catalog_values"),
     ];
 
     public static IReadOnlyList<string> ToNames(this SqlFlags flags) => [.. Names.Where(n => flags.HasFlag(n.Flag)).Select(n => n.Name)];

@@ -34,6 +34,7 @@ internal sealed partial class StatementWalker
         var walker = new StatementWalker(StatementKind.Read);
         walker._kind = walker.BaseKind(nodeType, node);
         walker.VisitNode(nodeType, node, CteScope.Empty);
+        walker.CheckActivityColumns(node);
         return new StatementAnalysis
         {
             Kind = walker._kind,
@@ -42,6 +43,8 @@ internal sealed partial class StatementWalker
             TablesWritten = walker._written,
             Functions = walker._functions,
             Flags = walker._flags,
+            HiddenSql = walker._hidden,
+            ValueCatalogs = walker._valueCatalogs,
         };
     }
 
@@ -304,6 +307,11 @@ internal sealed partial class StatementWalker
             qualified = $"{catalog.GetString()}.{qualified}";
         }
 
+        if (!written)
+        {
+            CheckValueRelation(name);
+        }
+
         var list = written ? _written : _read;
         if (!list.Contains(qualified, StringComparer.Ordinal))
         {
@@ -350,6 +358,12 @@ internal sealed partial class StatementWalker
         if (names.Count > 0 && SideEffectFunctions.KindOf(names[^1]) is { } kind)
         {
             Raise(kind, SqlFlags.SideEffectFunction);
+        }
+
+        if (names.Count > 0)
+        {
+            CheckValueFunction(names[^1]);
+            AddEmbedded(names[^1], funcCall);
         }
     }
 

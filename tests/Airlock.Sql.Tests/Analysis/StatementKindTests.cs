@@ -104,8 +104,6 @@ public sealed class StatementKindTests
     [InlineData("pg_ls_dir('/')")]
     [InlineData("lo_import('/etc/passwd')")]
     [InlineData("lo_export(1, '/tmp/x')")]
-    [InlineData("dblink('dbname=x', 'SELECT 1')")]
-    [InlineData("dblink_exec('dbname=x', 'DELETE FROM orders')")]
     [InlineData("dblink_connect('dbname=x')")]
     [InlineData("pg_advisory_lock(1)")]
     [InlineData("pg_advisory_xact_lock(1)")]
@@ -134,6 +132,20 @@ public sealed class StatementKindTests
         {
             Assert.True(Engine.KindOf(sql) == StatementKind.Admin, sql);
             Assert.Contains("side_effect_function", Engine.FlagsOf(sql), StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>dblink's SQL-running calls are admin, and since the SQL they run is hidden (class A) they are unknown, which ranks above admin.</summary>
+    [Theory]
+    [InlineData("dblink('dbname=x', 'SELECT 1')")]
+    [InlineData("dblink_exec('dbname=x', 'DELETE FROM orders')")]
+    public void Dblink_calls_that_run_SQL_are_admin_and_hidden(string call)
+    {
+        foreach (var sql in new[] { $"SELECT {call}", $"SELECT public.{call}", $"WITH x AS (SELECT {call}) SELECT 1" })
+        {
+            Assert.True(Engine.KindOf(sql) == StatementKind.Unknown, sql);
+            Assert.Contains("side_effect_function", Engine.FlagsOf(sql), StringComparer.Ordinal);
+            Assert.Contains("hidden_sql", Engine.FlagsOf(sql), StringComparer.Ordinal);
         }
     }
 

@@ -108,9 +108,10 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 return $"a {statement.Command} with no normalized text or fingerprint";
             }
 
-            if (statement.Kind == StatementKind.Unknown && statement.Command != "?")
+            if (statement.Kind == StatementKind.Unknown && statement.Command != "?" && !statement.Flags.HasFlag(SqlFlags.HiddenSql))
             {
-                // Not a failure of safety, but every parsed statement should have a known kind.
+                // Not a failure of safety, but every parsed statement should have a known kind, unless it runs
+                // SQL from a string that cannot be analysed (issue 14, class A), which is unknown on purpose.
                 return $"unknown kind for {statement.Command}";
             }
         }
