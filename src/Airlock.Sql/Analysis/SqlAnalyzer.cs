@@ -108,7 +108,7 @@ public sealed class SqlAnalyzer
     }
 
     private static bool IsLiteralBlind(SqlAnalysis analysis) =>
-        analysis.Error is null && analysis.Statements.Count > 0 && analysis.Statements.All(s => LiteralBlindCommands.Contains(s.Command));
+        analysis.Error is null && analysis.Statements.Count > 0 && analysis.Statements.All(s => LiteralBlindCommands.Contains(s.Command) && !s.DependsOnLiterals);
 
     internal static SqlAnalysis AnalyzeUncached(string sql)
     {
@@ -163,9 +163,12 @@ public sealed class SqlAnalyzer
 
         var analysis = StatementWalker.Walk(type, node);
         var normalized = PgQuery.Normalize(text);
+        var lineage = LineageResolver.Analyze(type, node);
         return analysis with
         {
-            Columns = LineageResolver.Resolve(type, node),
+            Columns = lineage.Columns,
+            TakenApart = lineage.TakenApart,
+            DependsOnLiterals = lineage.DependsOnLiterals,
             Fingerprint = PgQuery.Fingerprint(text),
             Normalized = Analysis.SqlText.Normalized(text, normalized),
         };

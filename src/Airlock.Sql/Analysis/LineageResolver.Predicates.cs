@@ -1,0 +1,556 @@
+using System.Text.Json;
+
+namespace Airlock.Sql.Analysis;
+
+/// <summary>
+/// What a statement does with table columns outside its output (docs/security.md, class E). A column may
+/// be compared whole: <c>=</c>, <c>&lt;&gt;</c>, <c>IN</c>, <c>IS [NOT] NULL</c>, <c>IS [NOT] DISTINCT FROM</c>,
+/// equality joins, GROUP BY and PARTITION BY of the column itself, counted. Anything else takes it apart:
+/// a function or operator applied to it, a pattern, a range, an ordering, a cast that changes it, a use as a
+/// LIMIT. A whole comparison takes apart too when the other side is computed: a guess must be written out as
+/// a constant, a parameter or a plain column, never generated (<c>generate_series</c>, expressions over other
+/// rows), or one statement could test every possible value.
+/// </summary>
+/// <remarks>
+/// Each operator and function decides for its operands, so <c>how</c> describes what the consumer does with the
+/// value of the node at hand: null means "used whole". Only nodes that hand their operands' values on
+/// unchanged (AND/OR/NOT, casts to text, rows and arrays, CASE results, COALESCE) pass it through.
+/// </remarks>
+internal sealed partial class LineageResolver
+{
+    private readonly List<ColumnUse> _uses = [];
+    private string _clause = "select list";
+    private bool _readsLiterals;
+
+    /// <summary>The clauses of one query level other than its output: each may take columns apart.</summary>
+    private void Clauses(JsonElement select, Scope scope, CteColumns ctes, JsonElement targets)
+    {
+        if (select.TryGetProperty("whereClause", out var where))
+        {
+            InClause("WHERE", () => Predicate(where, scope, ctes, null));
+        }
+
+        if (select.TryGetProperty("havingClause", out var having))
+        {
+            InClause("HAVING", () => Predicate(having, scope, ctes, null));
+        }
+
+        // Grouping and DISTINCT ON compare values for equality: the column itself is used whole.
+        foreach (var (field, clause) in new[] { ("groupClause", "GROUP BY"), ("distinctClause", "DISTINCT ON") })
+        {
+            if (select.TryGetProperty(field, out var items))
+            {
+                foreach (var item in items.EnumerateArray())
+                {
+                    InClause(clause, () => OutputReference(item, scope, ctes, targets, null));
+                }
+            }
+        }
+
+        // Ordering by a column is an oracle of its values (with LIMIT and OFFSET, a binary search).
+        if (select.TryGetProperty("sortClause", out var sort))
+        {
+            foreach (var item in sort.EnumerateArray())
+            {
+                var node = item.TryGetProperty("SortBy", out var sortBy) && sortBy.TryGetProperty("node", out var n) ? n : item;
+                InClause("ORDER BY", () => OutputReference(node, scope, ctes, targets, "ORDER BY"));
+            }
+        }
+
+        // A count of rows is a number anyone can read: the value behind it is taken apart.
+        foreach (var (field, clause) in new[] { ("limitCount", "LIMIT"), ("limitOffset", "OFFSET") })
+        {
+            if (select.TryGetProperty(field, out var limit))
+            {
+                InClause(clause, () => Predicate(limit, scope, ctes, clause));
+            }
+        }
+
+        if (select.TryGetProperty("windowClause", out var windows))
+        {
+            InClause("WINDOW", () => Predicate(windows, scope, ctes, null));
+        }
+    }
+
+    /// <summary>A set operation other than UNION ALL compares its branches' columns whole: neither side may be computed.</summary>
+    private void SetOperation(JsonElement select, string op, List<OutputColumn> left, List<OutputColumn> right, List<OutputColumn> combined, CteColumns ctes, Scope? outer)
+    {
+        var all = select.TryGetProperty("all", out var a) && a.GetBoolean();
+        if (!(op == "SETOP_UNION" && all))
+        {
+            for (var i = 0; i < Math.Min(left.Count, right.Count); i++)
+            {
+                if (!left[i].Direct || !right[i].Direct)
+                {
+                    InClause(op[6..], () => Record(left[i].From.Concat(right[i].From), "compared with a computed value"));
+                }
+            }
+        }
+
+        // ORDER BY and LIMIT of the whole set operation see only its output columns.
+        var scope = new Scope(outer);
+        scope.Add(new Relation("?setop", null, false, combined, null));
+        Clauses(select, scope, ctes, default);
+    }
+
+    /// <summary>The WHERE and join conditions of UPDATE, DELETE and MERGE, and the query an INSERT writes.</summary>
+    private void DataModifyingClauses(JsonElement statement, Scope scope, CteColumns ctes)
+    {
+        if (statement.TryGetProperty("whereClause", out var where))
+        {
+            InClause("WHERE", () => Predicate(where, scope, ctes, null));
+        }
+
+        if (statement.TryGetProperty("sourceRelation", out var source))
+        {
+            AddFromItem(source, scope, ctes);
+        }
+
+        if (statement.TryGetProperty("joinCondition", out var join))
+        {
+            InClause("MERGE ON", () => Predicate(join, scope, ctes, null));
+        }
+
+        if (statement.TryGetProperty("selectStmt", out var query) && StatementWalker.TryUnwrap(query, out var type, out var body) && type == "SelectStmt")
+        {
+            Select(body, ctes, null);
+        }
+    }
+
+    /// <summary>count(…) in an output column: what it counts, and its FILTER, decide the number shown.</summary>
+    private void CountedValues(JsonElement funcCall, Scope scope, CteColumns ctes)
+    {
+        foreach (var field in new[] { "args", "agg_filter" })
+        {
+            if (funcCall.TryGetProperty(field, out var value))
+            {
+                InClause("select list", () => Predicate(value, scope, ctes, null));
+            }
+        }
+    }
+
+    /// <summary>
+    /// An ORDER BY, GROUP BY or DISTINCT ON item: an ordinal or a bare name may stand for an output column
+    /// (PostgreSQL's findTargetlistEntrySQL92 in parse_clause.c), whose expression is then what is used.
+    /// </summary>
+    private void OutputReference(JsonElement item, Scope scope, CteColumns ctes, JsonElement targets, string? how)
+    {
+        if (item.ValueKind != JsonValueKind.Object || !StatementWalker.TryUnwrap(item, out var type, out var body))
+        {
+            return; // plain DISTINCT is [{}]: equality on whole rows of the output
+        }
+
+        var output = targets.ValueKind == JsonValueKind.Array ? targets.EnumerateArray().ToList() : [];
+        if (type == "A_Const" && body.TryGetProperty("ival", out var ival))
+        {
+            _readsLiterals = true;
+            var position = ival.TryGetProperty("ival", out var number) ? number.GetInt32() : 0;
+            if (position >= 1 && position <= output.Count && TargetValue(output[position - 1]) is { } positional)
+            {
+                Predicate(positional, scope, ctes, how);
+            }
+
+            return;
+        }
+
+        if (type == "ColumnRef" && body.GetProperty("fields").EnumerateArray().Select(StringValue).ToList() is [{ } name])
+        {
+            var aliased = output.FirstOrDefault(t => t.TryGetProperty("ResTarget", out var rt) && rt.TryGetProperty("name", out var n) && n.GetString() == name);
+            if (aliased.ValueKind == JsonValueKind.Object && TargetValue(aliased) is { } value)
+            {
+                Predicate(value, scope, ctes, how);
+                if (ResolveReference(body, scope).Sources.Contains(Unresolved, StringComparer.Ordinal))
+                {
+                    return; // the name is only the output column's
+                }
+            }
+        }
+
+        Predicate(item, scope, ctes, how);
+    }
+
+    private static JsonElement? TargetValue(JsonElement target) =>
+        target.TryGetProperty("ResTarget", out var rt) && rt.TryGetProperty("val", out var value) ? value : null;
+
+    /// <summary>Walks an expression that is not output, recording the columns it takes apart.</summary>
+    private void Predicate(JsonElement element, Scope scope, CteColumns ctes, string? how)
+    {
+        using var guard = Enter();
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    Predicate(item, scope, ctes, how);
+                }
+
+                return;
+            case JsonValueKind.Object:
+                break;
+            default:
+                return;
+        }
+
+        if (!StatementWalker.TryUnwrap(element, out var type, out var body))
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                {
+                    Predicate(property.Value, scope, ctes, how);
+                }
+            }
+
+            return;
+        }
+
+        PredicateNode(type, body, scope, ctes, how);
+    }
+
+    private void PredicateNode(string type, JsonElement body, Scope scope, CteColumns ctes, string? how)
+    {
+        switch (type)
+        {
+            case "ColumnRef":
+            {
+                var reference = ResolveReference(body, scope);
+                if (how is not null || !(reference.Direct || reference.WholeRow))
+                {
+                    Record(reference.Sources, how ?? "a computed value (from a subquery, CTE or function)");
+                }
+
+                return;
+            }
+
+            case "A_Const" or "ParamRef" or "SQLValueFunction" or "SetToDefault":
+                return;
+            case "BoolExpr" or "RowExpr" or "A_ArrayExpr" or "List" or "CoalesceExpr" or "GroupingSet" or "SortBy" or "ResTarget":
+                Predicate(body, scope, ctes, how);
+                return;
+            case "NullTest" or "BooleanTest":
+                Predicate(body, scope, ctes, null); // IS [NOT] NULL / TRUE: the value is tested whole
+                return;
+            case "TypeCast":
+                if (body.TryGetProperty("arg", out var arg))
+                {
+                    Predicate(arg, scope, ctes, IsTransparentCast(body) ? how : how ?? $"a cast to {TypeName(body)}");
+                }
+
+                return;
+            case "CollateClause" when body.TryGetProperty("arg", out var collated):
+                Predicate(collated, scope, ctes, how ?? "a COLLATE clause");
+                return;
+            case "A_Expr":
+                Operator(body, scope, ctes);
+                return;
+            case "SubLink":
+                SubLinkUse(body, scope, ctes, how);
+                return;
+            case "SelectStmt":
+                Record(Select(body, ctes, scope).SelectMany(c => c.From), how ?? "a subquery's value");
+                return;
+            case "FuncCall":
+                FunctionUse(body, scope, ctes);
+                return;
+            case "WindowDef":
+                Window(body, scope, ctes);
+                return;
+            case "CaseExpr":
+                CaseUse(body, scope, ctes, how);
+                return;
+            default:
+                // Anything else (GREATEST, XML constructors, subscripts, field selection, …) computes with its operands.
+                Predicate(body, scope, ctes, how ?? Describe(type));
+                return;
+        }
+    }
+
+    private void Operator(JsonElement expression, Scope scope, CteColumns ctes)
+    {
+        var kind = expression.TryGetProperty("kind", out var k) ? k.GetString() : null;
+        var name = expression.TryGetProperty("name", out var n) ? n.EnumerateArray().Select(StringValue).ToList() : [];
+        var left = expression.TryGetProperty("lexpr", out var l) ? l : default;
+        var right = expression.TryGetProperty("rexpr", out var r) ? r : default;
+        if (IsEqualityLike(kind, name))
+        {
+            CompareWhole(left, right, scope, ctes);
+            return;
+        }
+
+        var how = kind switch
+        {
+            "AEXPR_LIKE" => "LIKE",
+            "AEXPR_ILIKE" => "ILIKE",
+            "AEXPR_SIMILAR" => "SIMILAR TO",
+            "AEXPR_BETWEEN" or "AEXPR_NOT_BETWEEN" or "AEXPR_BETWEEN_SYM" or "AEXPR_NOT_BETWEEN_SYM" => "a range (BETWEEN)",
+            "AEXPR_NULLIF" => "NULLIF",
+            _ => $"the {name.LastOrDefault() ?? "?"} operator",
+        };
+        Predicate(left, scope, ctes, how);
+        Predicate(right, scope, ctes, how);
+    }
+
+    /// <summary>=, &lt;&gt;, IN, IS [NOT] DISTINCT FROM and = ANY / &lt;&gt; ALL, by PostgreSQL's own operators.</summary>
+    private static bool IsEqualityLike(string? kind, List<string?> name)
+    {
+        if (kind is "AEXPR_IN" or "AEXPR_DISTINCT" or "AEXPR_NOT_DISTINCT")
+        {
+            return true;
+        }
+
+        var qualifiedByCatalog = name.Count == 1 || (name.Count == 2 && name[0] == "pg_catalog");
+        return kind is "AEXPR_OP" or "AEXPR_OP_ANY" or "AEXPR_OP_ALL" && qualifiedByCatalog && name[^1] is "=" or "<>";
+    }
+
+    /// <summary>Both operands are used whole; if either is computed, the other's columns are tested against generated guesses.</summary>
+    private void CompareWhole(JsonElement left, JsonElement right, Scope scope, CteColumns ctes)
+    {
+        Predicate(left, scope, ctes, null);
+        Predicate(right, scope, ctes, null);
+        if (!IsPlain(left, scope, ctes) || !IsPlain(right, scope, ctes))
+        {
+            Record(Sources(left, scope, ctes).Concat(Sources(right, scope, ctes)), "compared with a computed value");
+        }
+    }
+
+    private void SubLinkUse(JsonElement subLink, Scope scope, CteColumns ctes, string? how)
+    {
+        var kind = subLink.TryGetProperty("subLinkType", out var k) ? k.GetString() : null;
+        var columns = subLink.TryGetProperty("subselect", out var sub) && StatementWalker.TryUnwrap(sub, out _, out var select)
+            ? Select(select, ctes, scope)
+            : [];
+        var test = subLink.TryGetProperty("testexpr", out var t) ? t : default;
+        switch (kind)
+        {
+            case "EXISTS_SUBLINK":
+                return;
+            case "ANY_SUBLINK" or "ALL_SUBLINK" or "ROWCOMPARE_SUBLINK":
+            {
+                var op = subLink.TryGetProperty("operName", out var o) ? o.EnumerateArray().Select(StringValue).ToList() : ["="];
+                if (IsEqualityLike("AEXPR_OP", op))
+                {
+                    Predicate(test, scope, ctes, null);
+                    if (!IsPlain(test, scope, ctes) || columns.Any(c => !c.Direct))
+                    {
+                        Record(Sources(test, scope, ctes).Concat(columns.SelectMany(c => c.From)), "compared with a computed value");
+                    }
+                }
+                else
+                {
+                    var described = $"the {op.LastOrDefault() ?? "?"} operator";
+                    Predicate(test, scope, ctes, described);
+                    Record(columns.SelectMany(c => c.From), described);
+                }
+
+                return;
+            }
+
+            default:
+                // A scalar or ARRAY subquery's value, used as the consumer says.
+                if (how is not null || kind != "EXPR_SUBLINK" || columns.Any(c => !c.Direct))
+                {
+                    Record(columns.SelectMany(c => c.From), how ?? "a computed value (from a subquery)");
+                }
+
+                return;
+        }
+    }
+
+    private void FunctionUse(JsonElement call, Scope scope, CteColumns ctes)
+    {
+        var name = call.TryGetProperty("funcname", out var f) ? f.EnumerateArray().Select(StringValue).LastOrDefault() ?? "?" : "?";
+        if (call.TryGetProperty("args", out var args))
+        {
+            // count(x) counts the values that are not null, count(DISTINCT x) the distinct ones: both compare x whole.
+            Predicate(args, scope, ctes, name == "count" ? null : $"{name}()");
+        }
+
+        if (call.TryGetProperty("agg_filter", out var filter))
+        {
+            Predicate(filter, scope, ctes, null);
+        }
+
+        if (call.TryGetProperty("agg_order", out var order))
+        {
+            Predicate(order, scope, ctes, $"the ORDER BY of {name}()");
+        }
+
+        if (call.TryGetProperty("over", out var over))
+        {
+            Window(over.TryGetProperty("WindowDef", out var def) ? def : over, scope, ctes);
+        }
+    }
+
+    /// <summary>PARTITION BY compares whole; a window's ORDER BY ranks the values.</summary>
+    private void Window(JsonElement window, Scope scope, CteColumns ctes)
+    {
+        if (window.TryGetProperty("partitionClause", out var partition))
+        {
+            Predicate(partition, scope, ctes, null);
+        }
+
+        if (window.TryGetProperty("orderClause", out var order))
+        {
+            Predicate(order, scope, ctes, "a window's ORDER BY");
+        }
+
+        foreach (var bound in new[] { "startOffset", "endOffset" })
+        {
+            if (window.TryGetProperty(bound, out var offset))
+            {
+                Predicate(offset, scope, ctes, "a window frame offset");
+            }
+        }
+    }
+
+    /// <summary>A CASE's conditions are predicates of their own; its results are the CASE's value; CASE x WHEN v compares x with each v.</summary>
+    private void CaseUse(JsonElement caseExpr, Scope scope, CteColumns ctes, string? how)
+    {
+        var simple = caseExpr.TryGetProperty("arg", out var arg) ? arg : default;
+        if (caseExpr.TryGetProperty("args", out var whens))
+        {
+            foreach (var when in whens.EnumerateArray())
+            {
+                var body = when.TryGetProperty("CaseWhen", out var w) ? w : when;
+                if (body.TryGetProperty("expr", out var condition))
+                {
+                    if (simple.ValueKind == JsonValueKind.Object)
+                    {
+                        CompareWhole(simple, condition, scope, ctes);
+                    }
+                    else
+                    {
+                        Predicate(condition, scope, ctes, null);
+                    }
+                }
+
+                if (body.TryGetProperty("result", out var result))
+                {
+                    Predicate(result, scope, ctes, how);
+                }
+            }
+        }
+
+        if (caseExpr.TryGetProperty("defresult", out var otherwise))
+        {
+            Predicate(otherwise, scope, ctes, how);
+        }
+    }
+
+    /// <summary>
+    /// A written-out guess: a constant, a parameter, a plain column, or a list or row of them; an expression
+    /// with no column and no subquery in it is one value too. A subquery is plain when each of its columns is.
+    /// </summary>
+    private bool IsPlain(JsonElement element, Scope scope, CteColumns ctes)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            return element.EnumerateArray().All(e => IsPlain(e, scope, ctes));
+        }
+
+        if (element.ValueKind != JsonValueKind.Object || !StatementWalker.TryUnwrap(element, out var type, out var body))
+        {
+            return element.ValueKind != JsonValueKind.Object || !ReadsAnything(element);
+        }
+
+        switch (type)
+        {
+            case "A_Const" or "ParamRef":
+                return true;
+            case "ColumnRef":
+                return ResolveReference(body, scope) is var reference && (reference.Direct || reference.WholeRow);
+            case "TypeCast" when body.TryGetProperty("arg", out var arg):
+                return (IsTransparentCast(body) || !ReadsAnything(arg)) && IsPlain(arg, scope, ctes);
+            case "List":
+                return body.TryGetProperty("items", out var items) && IsPlain(items, scope, ctes);
+            case "A_ArrayExpr" or "RowExpr":
+                return !body.TryGetProperty(type == "RowExpr" ? "args" : "elements", out var elements) || IsPlain(elements, scope, ctes);
+            case "SubLink" when body.TryGetProperty("subselect", out var sub) && StatementWalker.TryUnwrap(sub, out _, out var select):
+                return Select(select, ctes, scope).All(c => c.Direct);
+            default:
+                return !ReadsAnything(element);
+        }
+    }
+
+    /// <summary>Whether an expression reads a column or a subquery anywhere inside.</summary>
+    private static bool ReadsAnything(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Array => element.EnumerateArray().Any(ReadsAnything),
+        JsonValueKind.Object => element.EnumerateObject().Any(p => p.Name is "ColumnRef" or "SubLink" or "SelectStmt" || ReadsAnything(p.Value)),
+        _ => false,
+    };
+
+    /// <summary>The value of a column of a text type is the same value cast to text or varchar (no length).</summary>
+    private static bool IsTransparentCast(JsonElement typeCast) =>
+        typeCast.TryGetProperty("typeName", out var typeName)
+        && !typeName.TryGetProperty("typmods", out _)
+        && !typeName.TryGetProperty("arrayBounds", out _)
+        && typeName.TryGetProperty("names", out var names)
+        && names.EnumerateArray().Select(StringValue).ToList() is var parts
+        && (parts.Count == 1 || (parts.Count == 2 && parts[0] == "pg_catalog"))
+        && parts[^1] is "text" or "varchar";
+
+    /// <summary>An output value that is a source column's value unchanged, or a constant (<see cref="OutputColumn.Direct"/>).</summary>
+    private static bool IsDirect(JsonElement value, Scope scope)
+    {
+        while (StatementWalker.TryUnwrap(value, out var cast, out var body) && cast == "TypeCast" && body.TryGetProperty("arg", out var arg))
+        {
+            if (!ReadsAnything(arg))
+            {
+                return true; // a constant of any type
+            }
+
+            if (!IsTransparentCast(body))
+            {
+                return false;
+            }
+
+            value = arg;
+        }
+
+        if (!StatementWalker.TryUnwrap(value, out var type, out var node))
+        {
+            return false;
+        }
+
+        return type switch
+        {
+            "A_Const" or "ParamRef" => true,
+            "ColumnRef" => !IsStar(node, out _) && ResolveReference(node, scope).Direct,
+            _ => false,
+        };
+    }
+
+    private HashSet<string> Sources(JsonElement element, Scope scope, CteColumns ctes) =>
+        element.ValueKind is JsonValueKind.Object or JsonValueKind.Array ? Expression(element, scope, ctes) : [];
+
+    private static string Describe(string nodeType) => nodeType switch
+    {
+        "MinMaxExpr" => "GREATEST or LEAST",
+        "A_Indirection" => "a subscript or field selection",
+        "XmlExpr" or "XmlSerialize" => "an XML function",
+        _ => $"an expression ({nodeType})",
+    };
+
+    private void Record(IEnumerable<string> sources, string how)
+    {
+        foreach (var source in sources)
+        {
+            _uses.Add(new ColumnUse(source, how, _clause));
+        }
+    }
+
+    private void InClause(string clause, Action walk)
+    {
+        var outer = _clause;
+        _clause = clause;
+        try
+        {
+            walk();
+        }
+        finally
+        {
+            _clause = outer;
+        }
+    }
+}
