@@ -458,7 +458,9 @@ internal sealed partial class PgClientConnection
     /// <summary>The refusal of an action whose intent could not be recorded (audit.required), with the trail's last failure.</summary>
     private PgError AuditUnavailable() => GatewayErrors.AuditUnavailable(_services.Audit.LastFailure?.Message ?? "the audit trail is unavailable");
 
-    private static PgError RefusalFor(StatementVerdict verdict) => verdict.NeedsMfa
+    private static PgError RefusalFor(StatementVerdict verdict) => verdict.RuleId == StatementGate.MaskedColumnTakenApartRule
+        ? GatewayErrors.MaskedColumnTakenApart(verdict.RuleMessage)
+        : verdict.NeedsMfa
         ? GatewayErrors.MfaRequired(verdict.RuleId)
         : verdict.Effect == RuleEffect.Review
         ? GatewayErrors.ReviewRequired(verdict.RuleId, verdict.RuleMessage)

@@ -128,7 +128,11 @@ internal sealed partial class LineageResolver
     private static IEnumerable<string> ColumnReference(JsonElement columnRef, Scope scope) => ResolveReference(columnRef, scope).Sources;
 
     /// <summary>What a column reference reads: its sources, and whether its value is a source column's value unchanged.</summary>
-    private static Reference ResolveReference(JsonElement columnRef, Scope scope)
+    /// <remarks>
+    /// With <paramref name="narrowStars"/>, a column of a derived relation that selected <c>t.*</c> is <c>t.column</c>, as
+    /// PostgreSQL resolves it; output lineage keeps <c>t.*</c> (masking the whole table's way is never less safe).
+    /// </remarks>
+    private static Reference ResolveReference(JsonElement columnRef, Scope scope, bool narrowStars = false)
     {
         var fields = columnRef.GetProperty("fields").EnumerateArray().Select(StringValue).ToList();
         if (fields.Count == 0 || fields.Any(f => f is null))
@@ -146,7 +150,7 @@ internal sealed partial class LineageResolver
 
         if (fields.Count == 1)
         {
-            return Unqualified(fields[0]!, scope);
+            return Unqualified(fields[0]!, scope, narrowStars);
         }
 
         // alias.column, or schema.table.column: the relation is named by everything but the last part.
@@ -157,7 +161,7 @@ internal sealed partial class LineageResolver
             var relation = level.Relations.FirstOrDefault(r => r.Alias == relationName || r.Table == relationName);
             if (relation is not null)
             {
-                return ColumnOf(relation, column) ?? Reference.Unresolved;
+                return ColumnOf(relation, column, narrowStars) ?? Reference.Unresolved;
             }
         }
 
@@ -171,7 +175,7 @@ internal sealed partial class LineageResolver
     /// An unqualified name may belong to any relation in scope, or to an outer query, or be a whole-row
     /// reference to a relation of that name. Without the catalog all of those are possible sources.
     /// </summary>
-    private static Reference Unqualified(string name, Scope scope)
+    private static Reference Unqualified(string name, Scope scope, bool narrowStars = false)
     {
         var found = new HashSet<string>(StringComparer.Ordinal);
         var matched = false;
@@ -181,7 +185,7 @@ internal sealed partial class LineageResolver
         {
             foreach (var relation in level.Relations)
             {
-                if (ColumnOf(relation, name) is { } column)
+                if (ColumnOf(relation, name, narrowStars) is { } column)
                 {
                     matched = true;
                     direct &= column.Direct;
@@ -204,7 +208,7 @@ internal sealed partial class LineageResolver
     }
 
     /// <summary>The sources of a relation's column, or null when the relation has no column of that name.</summary>
-    private static Reference? ColumnOf(Relation relation, string column)
+    private static Reference? ColumnOf(Relation relation, string column, bool narrowStars)
     {
         if (relation.Table is { } table)
         {
@@ -221,8 +225,11 @@ internal sealed partial class LineageResolver
 
             // A star the derived relation could not expand (WITH c AS (SELECT * FROM t) … c.x) holds every
             // column of its table, this one among them.
+            // PostgreSQL resolves the name to that table's column of the same name: t.* narrows to t.column.
             var stars = columns.Where(c => c.Name == "*").ToList();
-            return stars.Count > 0 ? new Reference([.. stars.SelectMany(c => c.From).Distinct(StringComparer.Ordinal)], false, false) : null;
+            return stars.Count > 0
+                ? new Reference([.. stars.SelectMany(c => c.From).Select(f => narrowStars && f.EndsWith(".*", StringComparison.Ordinal) ? $"{f[..^2]}.{column}" : f).Distinct(StringComparer.Ordinal)], false, false)
+                : null;
         }
 
         // A column of a function in FROM: computed from the function's arguments.

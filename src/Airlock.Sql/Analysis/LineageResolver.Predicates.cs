@@ -213,7 +213,7 @@ internal sealed partial class LineageResolver
         {
             case "ColumnRef":
             {
-                var reference = ResolveReference(body, scope);
+                var reference = ResolveReference(body, scope, narrowStars: true);
                 if (how is not null || !(reference.Direct || reference.WholeRow))
                 {
                     Record(reference.Sources, how ?? "a computed value (from a subquery, CTE or function)");

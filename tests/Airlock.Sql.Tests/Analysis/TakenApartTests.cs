@@ -61,6 +61,8 @@ public sealed class TakenApartTests
     [InlineData("WITH x AS (SELECT id, substr(ssn, 1, 1) AS s FROM customers) SELECT id FROM x WHERE s = '0'", "customers.ssn", "WHERE")]
     [InlineData("WITH x AS (SELECT id FROM customers WHERE ssn < '5') SELECT count(*) FROM x", "customers.ssn", "WHERE")]
     [InlineData("SELECT t.id FROM (SELECT id, ssn FROM customers) t WHERE t.ssn > '5'", "customers.ssn", "WHERE")]
+    [InlineData("WITH x AS (SELECT * FROM customers) SELECT id FROM x WHERE x.ssn LIKE '0%'", "customers.ssn", "WHERE")]
+    [InlineData("SELECT id FROM (SELECT * FROM customers) s WHERE ssn LIKE '0%'", "customers.ssn", "WHERE")]
     [InlineData("SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id AND c.ssn < '5'", "customers.ssn", "JOIN ON")]
     [InlineData("SELECT count(*) FROM customers c, LATERAL generate_series(1, ascii(c.ssn)) g", "customers.ssn", "FROM")]
     [InlineData("SELECT x.v FROM customers c CROSS JOIN LATERAL (SELECT substr(c.ssn, 1, 1) AS v) x WHERE x.v = '0'", "customers.ssn", "WHERE")]
