@@ -13,7 +13,7 @@ namespace Airlock.Postgres.Proxy;
 /// </summary>
 internal static class DataRowMasker
 {
-    private const int JsonbOid = 3802;
+    private const int JsonbOid = PgTypeShapes.JsonbOid;
 
     public static void Write(byte[] payload, ResultPlan plan, Portal? portal, ActionInFlight action, PgWriter writer, PipeWriter client, out string? nulledColumn)
     {
@@ -46,6 +46,7 @@ internal static class DataRowMasker
                 continue;
             }
 
+            var format = portal?.FormatOf(i) ?? column.Format;
             if (!column.TextType)
             {
                 if (masker.MasksWholeValues)
@@ -53,16 +54,27 @@ internal static class DataRowMasker
                     writer.Int32(-1);
                     nulledColumn ??= column.Name;
                     action.Counts.Counts.Add(masker.EntityType ?? "secret");
+                    continue;
                 }
-                else
+
+                // Detectors only: the text inside arrays, records, bytea, tsvector… (docs/security.md, class G).
+                switch (StructuredValueMasker.Mask(value, column.TypeOid, format, masker, action.Counts.Counts, out var replaced))
                 {
-                    writer.Int32(length).Bytes(value);
+                    case StructuredOutcome.Replaced:
+                        writer.Int32(replaced!.Length).Bytes(replaced);
+                        break;
+                    case StructuredOutcome.Nulled:
+                        writer.Int32(-1);
+                        nulledColumn ??= column.Name;
+                        break;
+                    default:
+                        writer.Int32(length).Bytes(value);
+                        break;
                 }
 
                 continue;
             }
 
-            var format = portal?.FormatOf(i) ?? column.Format;
             var prefix = format == 1 && column.TypeOid == JsonbOid && value.Length > 0 ? 1 : 0;
             var text = Encoding.UTF8.GetString(value[prefix..]);
             var masked = masker.Mask(text, action.Counts.Counts);
