@@ -244,7 +244,7 @@ internal sealed partial class LineageResolver
                 Operator(body, scope, ctes);
                 return;
             case "SubLink":
-                SubLinkUse(body, scope, ctes, how);
+                _ = SubLinkUse(body, scope, ctes, how);
                 return;
             case "SelectStmt":
                 Record(Select(body, ctes, scope).SelectMany(c => c.From), how ?? "a subquery's value");
@@ -305,15 +305,40 @@ internal sealed partial class LineageResolver
     /// <summary>Both operands are used whole; if either is computed, the other's columns are tested against generated guesses.</summary>
     private void CompareWhole(JsonElement left, JsonElement right, Scope scope, CteColumns ctes)
     {
-        Predicate(left, scope, ctes, null);
-        Predicate(right, scope, ctes, null);
-        if (!IsPlain(left, scope, ctes) || !IsPlain(right, scope, ctes))
+        var (leftPlain, leftSources) = Operand(left, scope, ctes);
+        var (rightPlain, rightSources) = Operand(right, scope, ctes);
+        if (!leftPlain || !rightPlain)
         {
-            Record(Sources(left, scope, ctes).Concat(Sources(right, scope, ctes)), "compared with a computed value");
+            Record(leftSources().Concat(rightSources()), "compared with a computed value");
         }
     }
 
-    private void SubLinkUse(JsonElement subLink, Scope scope, CteColumns ctes, string? how)
+    /// <summary>
+    /// Walks an operand used whole; says whether it is plain, and gives its sources on demand. A subquery
+    /// operand is analyzed once for all three, so nested comparisons cost in proportion to their size.
+    /// </summary>
+    private (bool Plain, Func<IEnumerable<string>> Sources) Operand(JsonElement operand, Scope scope, CteColumns ctes)
+    {
+        var inner = operand;
+        while (StatementWalker.TryUnwrap(inner, out var cast, out var castBody) && cast == "TypeCast" && IsTransparentCast(castBody) && castBody.TryGetProperty("arg", out var arg))
+        {
+            inner = arg;
+        }
+
+        if (StatementWalker.TryUnwrap(inner, out var type, out var body) && type == "SubLink")
+        {
+            var columns = SubLinkUse(body, scope, ctes, null);
+            var kind = body.TryGetProperty("subLinkType", out var k) ? k.GetString() : null;
+            var test = body.TryGetProperty("testexpr", out var t) ? t : default;
+            return (kind is "EXPR_SUBLINK" or "ARRAY_SUBLINK" && columns.All(c => c.Direct),
+                () => columns.SelectMany(c => c.From).Concat(kind is "EXPR_SUBLINK" or "ARRAY_SUBLINK" ? [] : Sources(test, scope, ctes)));
+        }
+
+        Predicate(operand, scope, ctes, null);
+        return (IsPlain(operand, scope, ctes), () => Sources(operand, scope, ctes));
+    }
+
+    private List<OutputColumn> SubLinkUse(JsonElement subLink, Scope scope, CteColumns ctes, string? how)
     {
         var kind = subLink.TryGetProperty("subLinkType", out var k) ? k.GetString() : null;
         var columns = subLink.TryGetProperty("subselect", out var sub) && StatementWalker.TryUnwrap(sub, out _, out var select)
@@ -323,16 +348,16 @@ internal sealed partial class LineageResolver
         switch (kind)
         {
             case "EXISTS_SUBLINK":
-                return;
+                return columns;
             case "ANY_SUBLINK" or "ALL_SUBLINK" or "ROWCOMPARE_SUBLINK":
             {
                 var op = subLink.TryGetProperty("operName", out var o) ? o.EnumerateArray().Select(StringValue).ToList() : ["="];
                 if (IsEqualityLike("AEXPR_OP", op))
                 {
-                    Predicate(test, scope, ctes, null);
-                    if (!IsPlain(test, scope, ctes) || columns.Any(c => !c.Direct))
+                    var (plain, sources) = Operand(test, scope, ctes);
+                    if (!plain || columns.Any(c => !c.Direct))
                     {
-                        Record(Sources(test, scope, ctes).Concat(columns.SelectMany(c => c.From)), "compared with a computed value");
+                        Record(sources().Concat(columns.SelectMany(c => c.From)), "compared with a computed value");
                     }
                 }
                 else
@@ -342,7 +367,7 @@ internal sealed partial class LineageResolver
                     Record(columns.SelectMany(c => c.From), described);
                 }
 
-                return;
+                return columns;
             }
 
             default:
@@ -352,7 +377,7 @@ internal sealed partial class LineageResolver
                     Record(columns.SelectMany(c => c.From), how ?? "a computed value (from a subquery)");
                 }
 
-                return;
+                return columns;
         }
     }
 

@@ -21,7 +21,15 @@ internal sealed partial class LineageResolver
     /// <summary>Nesting guard: lineage is computed recursively, and the parser allows deep nesting.</summary>
     private const int MaxDepth = 200;
 
+    /// <summary>
+    /// Work guard: a whole comparison looks at a subquery operand more than once (its uses, whether it is
+    /// plain, its sources), so nested subqueries multiply the work. Past this many node visits the statement
+    /// is not analyzed further and counts as unresolved, which masks and refuses.
+    /// </summary>
+    private const int MaxVisits = 300_000;
+
     private int _depth;
+    private int _visits;
 
     public static IReadOnlyList<OutputColumn> Resolve(string type, JsonElement node) => Analyze(type, node).Columns;
 
@@ -232,7 +240,7 @@ internal sealed partial class LineageResolver
 
     private LineageTooDeepGuard Enter()
     {
-        if (++_depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        if (++_depth > MaxDepth || ++_visits > MaxVisits || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw new LineageTooDeepException();
         }

@@ -135,4 +135,29 @@ public sealed class TakenApartTests
         var use = Assert.Single(Engine.Single("SELECT id FROM customers WHERE substr(ssn, 1, 1) = '0'").TakenApart, u => u.How == "substr()");
         Assert.Equal(new ColumnUse("customers.ssn", "substr()", "WHERE"), use);
     }
+
+    [Theory]
+    [InlineData("(SELECT email FROM customers WHERE email = {0})")]
+    [InlineData("(SELECT lower(email) FROM customers WHERE email = {0})")]
+    public void Deeply_nested_whole_comparisons_finish_quickly_and_fail_closed_if_too_much(string shape)
+    {
+        var inner = "'x'";
+        for (var i = 0; i < 40; i++)
+        {
+            inner = string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, inner);
+        }
+
+        var sql = $"SELECT id FROM customers WHERE email = {inner}";
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var analysis = Engine.Single(sql);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        if (shape.Contains("lower", StringComparison.Ordinal))
+        {
+            Assert.Contains(analysis.TakenApart, u => u.Column is "customers.email" or "?");
+        }
+        else
+        {
+            Assert.DoesNotContain(analysis.TakenApart, u => u.Column is "customers.email");
+        }
+    }
 }
