@@ -8,7 +8,8 @@ namespace Airlock.Postgres.Proxy;
 /// <summary>
 /// Masks one DataRow by its plan. Values of text types are masked in text and binary format alike (their
 /// binary form is the UTF-8 text; jsonb's adds a version byte). A value of another type that must be
-/// masked whole cannot hold a masked text, so it becomes NULL (and the caller sends a notice once).
+/// masked whole cannot hold a masked text, so it becomes NULL (and the caller sends a notice once); one
+/// that only passes the detectors is read by <see cref="StructuredValueMasker"/> (arrays, records, bytea…).
 /// A row with nothing to change is copied as it came.
 /// </summary>
 internal static class DataRowMasker
