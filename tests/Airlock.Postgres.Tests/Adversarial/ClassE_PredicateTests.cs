@@ -92,6 +92,9 @@ public sealed class ClassE_PredicateTests(AdversarialHarness gateway) : IClassFi
     [InlineData("SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id AND c.email LIKE 'z%'")]
     [InlineData("SELECT id FROM customers LIMIT (SELECT ascii(ssn) FROM customers WHERE id = 9001)")]
     [InlineData("EXPLAIN ANALYZE SELECT id FROM customers WHERE ssn LIKE '078%'")]
+    [InlineData("BEGIN; DECLARE c CURSOR FOR SELECT id FROM customers ORDER BY ssn; FETCH 1 FROM c; COMMIT")]
+    [InlineData("SELECT id FROM customers WHERE id = 9001 AND (ssn > '5') IS TRUE")]
+    [InlineData("SELECT (SELECT id FROM customers ORDER BY card_number LIMIT 1)")]
     public async Task Subqueries_ctes_lateral_joins_and_limits_at_any_depth_are_refused(string sql) =>
         await AssertRefusedAsync(sql);
 
@@ -106,6 +109,9 @@ public sealed class ClassE_PredicateTests(AdversarialHarness gateway) : IClassFi
     [InlineData("SELECT '078-05-' || to_char(g, 'FM0000') FROM customers c, generate_series(0, 9999) g WHERE c.id = 9001 AND c.ssn = '078-05-' || to_char(g, 'FM0000')")]
     [InlineData("SELECT count(*) FROM (SELECT ssn FROM customers WHERE id = 9001 INTERSECT SELECT '078-05-' || to_char(g, 'FM0000') FROM generate_series(0, 5000) g) x")]
     [InlineData("SELECT v FROM generate_series(0, 9999) g, LATERAL (SELECT '078-05-' || to_char(g, 'FM0000') AS v) x WHERE v IN (SELECT ssn FROM customers)")]
+    [InlineData("SELECT id FROM customers WHERE ssn = ANY(ARRAY(SELECT '078-05-' || to_char(g, 'FM0000') FROM generate_series(0, 9999) g))")]
+    [InlineData("SELECT id FROM customers WHERE ssn = ANY(string_to_array((SELECT string_agg('078-05-' || to_char(g, 'FM0000'), ',') FROM generate_series(0, 9999) g), ','))")]
+    [InlineData("WITH RECURSIVE r(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM r WHERE n < 9999) SELECT n FROM r, customers c WHERE c.id = 9001 AND c.ssn = '078-05-' || lpad(n::text, 4, '0')")]
     public async Task Whole_comparisons_with_generated_guesses_are_refused(string sql) =>
         await AssertRefusedAsync(sql);
 

@@ -92,6 +92,17 @@ public sealed partial class ClassG_TypeAndStrategyTests(ClassGHarness gateway) :
     }
 
     [Fact]
+    public async Task Bytea_in_escape_output_passes_the_detectors_too()
+    {
+        await gateway.AssertHarmlessAsync(async () =>
+        {
+            var psql = await gateway.PsqlOutputAsync($"SET bytea_output = escape; SELECT convert_to(note, 'UTF8') FROM {Note}", extra: ["-A", "-t"]);
+            Assert.Contains("refund to", psql);
+            return psql;
+        });
+    }
+
+    [Fact]
     public async Task A_binary_value_of_a_type_the_gateway_cannot_read_is_nulled_with_a_notice()
     {
         await gateway.AssertHarmlessAsync(async () =>
