@@ -19,6 +19,9 @@ public sealed partial class StatementGate(Func<PolicySnapshot> policy, TimeProvi
     /// <summary>A statement of a kind the session's API token does not cover.</summary>
     public const string TokenScopeRule = "airlock:token-scope";
 
+    /// <summary>A statement that takes apart a column masked for its principal (docs/security.md, class E; AL0940).</summary>
+    public const string MaskedColumnTakenApartRule = "airlock:masked-column-taken-apart";
+
     public StatementVerdict Decide(GatewaySession session, string sql)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -72,6 +75,22 @@ public sealed partial class StatementGate(Func<PolicySnapshot> policy, TimeProvi
         // Refused without MFA: would a step-up change that? Then the client is told to step up (airlock mfa).
         var needsMfa = chosen.Effect != RuleEffect.Allow && !principal.Mfa
             && DecideAll(snapshot, snapshot.ResolvePrincipal(principal.Info with { Mfa = true }), session, parts, now).Decision.Effect == RuleEffect.Allow;
+
+        // What runs without a person looking must not rebuild masked values from predicates. A statement
+        // held for review is seen, exactly, by its approver, who decides on it.
+        if (chosen.Effect == RuleEffect.Allow && TakenApartColumns.FirstMasked(analysis, snapshot, principal, session.Resource) is { } use)
+        {
+            return new StatementVerdict
+            {
+                Effect = RuleEffect.Deny,
+                RuleId = MaskedColumnTakenApartRule,
+                RuleMessage = TakenApartColumns.Describe(use),
+                Analysis = analysis,
+                AuditText = auditText,
+                PolicyRevision = snapshot.Revision.ToString(),
+            };
+        }
+
         return new StatementVerdict
         {
             Effect = chosen.Effect,

@@ -8,12 +8,13 @@ namespace Airlock.Postgres.Proxy;
 /// <summary>
 /// Masks one DataRow by its plan. Values of text types are masked in text and binary format alike (their
 /// binary form is the UTF-8 text; jsonb's adds a version byte). A value of another type that must be
-/// masked whole cannot hold a masked text, so it becomes NULL (and the caller sends a notice once).
+/// masked whole cannot hold a masked text, so it becomes NULL (and the caller sends a notice once); one
+/// that only passes the detectors is read by <see cref="StructuredValueMasker"/> (arrays, records, bytea…).
 /// A row with nothing to change is copied as it came.
 /// </summary>
 internal static class DataRowMasker
 {
-    private const int JsonbOid = 3802;
+    private const int JsonbOid = PgTypeShapes.JsonbOid;
 
     public static void Write(byte[] payload, ResultPlan plan, Portal? portal, ActionInFlight action, PgWriter writer, PipeWriter client, out string? nulledColumn)
     {
@@ -46,6 +47,7 @@ internal static class DataRowMasker
                 continue;
             }
 
+            var format = portal?.FormatOf(i) ?? column.Format;
             if (!column.TextType)
             {
                 if (masker.MasksWholeValues)
@@ -53,16 +55,27 @@ internal static class DataRowMasker
                     writer.Int32(-1);
                     nulledColumn ??= column.Name;
                     action.Counts.Counts.Add(masker.EntityType ?? "secret");
+                    continue;
                 }
-                else
+
+                // Detectors only: the text inside arrays, records, bytea, tsvector… (docs/security.md, class G).
+                switch (StructuredValueMasker.Mask(value, column.TypeOid, format, masker, action.Counts.Counts, out var replaced))
                 {
-                    writer.Int32(length).Bytes(value);
+                    case StructuredOutcome.Replaced:
+                        writer.Int32(replaced!.Length).Bytes(replaced);
+                        break;
+                    case StructuredOutcome.Nulled:
+                        writer.Int32(-1);
+                        nulledColumn ??= column.Name;
+                        break;
+                    default:
+                        writer.Int32(length).Bytes(value);
+                        break;
                 }
 
                 continue;
             }
 
-            var format = portal?.FormatOf(i) ?? column.Format;
             var prefix = format == 1 && column.TypeOid == JsonbOid && value.Length > 0 ? 1 : 0;
             var text = Encoding.UTF8.GetString(value[prefix..]);
             var masked = masker.Mask(text, action.Counts.Counts);

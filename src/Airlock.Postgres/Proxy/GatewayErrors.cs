@@ -117,6 +117,12 @@ internal static class GatewayErrors
         "AL0916: this COPY TO STDOUT has columns that are masked whole, and with its own DELIMITER, QUOTE or ESCAPE the gateway cannot split its rows to mask them",
         Hint: "Use COPY's default text or CSV layout (FORMAT csv without DELIMITER, QUOTE or ESCAPE), or SELECT.");
 
+    /// <summary>A statement that takes apart a column masked for the user (docs/security.md, class E).</summary>
+    public static PgError MaskedColumnTakenApart(string? detail) => new(
+        "42501",
+        "AL0940: " + (detail ?? "this statement takes apart a masked column"),
+        Hint: "Compare the whole value with = or IN against a constant or a parameter (WHERE email = $1), and filter, order and group by columns that are not masked. An unmask grant in policy lifts this for its columns.");
+
     public static PgError TlsRequired { get; } = new(
         "28000",
         "AL0912: this gateway requires TLS",

@@ -70,7 +70,7 @@ internal sealed partial class PgClientConnection
 
         var table = await _catalog!.TableAsync(source[..^2], cancellationToken);
         return table is not null && table.Columns.Count == count
-            ? statement with { Columns = [.. table.Columns.OrderBy(c => c.Key).Select(c => new OutputColumn(c.Value, [$"{table.QualifiedName}.{c.Value}"]))] }
+            ? statement with { Columns = [.. table.Columns.OrderBy(c => c.Key).Select(c => new OutputColumn(c.Value, [$"{table.QualifiedName}.{c.Value}"]) { Direct = true })] }
             : statement;
     }
 

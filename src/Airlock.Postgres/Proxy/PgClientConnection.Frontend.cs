@@ -491,6 +491,7 @@ internal sealed partial class PgClientConnection
     {
         StatementGate.HiddenSqlRule => GatewayErrors.HiddenSql(verdict.RuleMessage),
         StatementGate.CatalogValuesRule => GatewayErrors.CatalogValues(verdict.RuleMessage),
+        StatementGate.MaskedColumnTakenApartRule => GatewayErrors.MaskedColumnTakenApart(verdict.RuleMessage),
         _ => PolicyRefusalFor(verdict),
     };
 

@@ -15,10 +15,6 @@ namespace Airlock.Postgres.Proxy;
 /// </summary>
 internal static class ResultPlanner
 {
-    // Types whose text (and binary) form is the UTF-8 text itself, so a masked string is still a valid value
-    // (https://www.postgresql.org/docs/15/datatype-character.html). jsonb's binary form adds a version byte.
-    private static readonly HashSet<int> TextTypes = [25, 1043, 1042, 19, 705, 114, 3802, 142, 18];
-
     public static async ValueTask<ResultPlan> PlanAsync(
         IReadOnlyList<RowField> fields,
         StatementAnalysis? statement,
@@ -72,13 +68,19 @@ internal static class ResultPlanner
                 }
             }
 
-            var textType = TextTypes.Contains(field.TypeOid);
+            // Types whose text (and binary) form is the UTF-8 text itself, so a masked string is still a valid value
+            // (https://www.postgresql.org/docs/15/datatype-character.html). jsonb's binary form adds a version byte.
+            var textType = PgTypeShapes.IsText(field.TypeOid);
+
+            // A derived value (reverse(card), left(card, 12)) keeps different pieces under a partial mask, and
+            // its token or hash is a dictionary of pieces: it is redacted whole (docs/security.md, class G).
+            var derived = lineage is not null ? !lineage[i].Direct : field.TableOid == 0;
             ColumnMasker? masker;
             string? why;
             if (masked is not null)
             {
                 // A whole row or object from a table with a sensitive column cannot keep a partial mask's shape: redact it whole.
-                var strategy = composite ? MaskingStrategy.Redact : masked.Strategy;
+                var strategy = composite || (derived && masked.Strategy is not (MaskingStrategy.Redact or MaskingStrategy.Null)) ? MaskingStrategy.Redact : masked.Strategy;
                 masker = engine.ForColumn(field.Name, strategy, masked.EntityType ?? EntityTypes.Secret);
                 why = masked.Source;
             }
@@ -89,7 +91,9 @@ internal static class ResultPlanner
             }
             else
             {
-                masker = textType ? engine.ForColumn(field.Name) : null;
+                // Every type that can carry text passes the detectors: arrays, records, bytea, tsvector, and
+                // whatever the gateway does not know (StructuredValueMasker); numbers and times cannot.
+                masker = textType || PgTypeShapes.Of(field.TypeOid) != ValueShape.NoText ? engine.ForColumn(field.Name) : null;
                 why = "detectors";
             }
 

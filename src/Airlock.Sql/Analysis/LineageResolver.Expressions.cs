@@ -21,7 +21,7 @@ internal sealed partial class LineageResolver
             }
 
             var name = resTarget.TryGetProperty("name", out var n) ? n.GetString()! : ColumnName(value);
-            columns.Add(new OutputColumn(name, [.. Expression(value, scope, ctes).Order(StringComparer.Ordinal)]));
+            columns.Add(new OutputColumn(name, [.. Expression(value, scope, ctes).Order(StringComparer.Ordinal)]) { Direct = IsDirect(value, scope) });
         }
 
         return columns;
@@ -81,12 +81,17 @@ internal sealed partial class LineageResolver
                     Collect(test, scope, ctes, found);
                 }
 
-                // EXISTS yields only a boolean; every other sublink can carry the subquery's values.
-                if (kind != "EXISTS_SUBLINK" && body.TryGetProperty("subselect", out var sub) && StatementWalker.TryUnwrap(sub, out _, out var select))
+                // EXISTS yields only a boolean; every other sublink can carry the subquery's values. The
+                // subquery's own clauses are walked either way, for what they take apart.
+                if (body.TryGetProperty("subselect", out var sub) && StatementWalker.TryUnwrap(sub, out _, out var select))
                 {
-                    foreach (var column in Select(select, ctes, scope))
+                    var columns = Select(select, ctes, scope);
+                    if (kind != "EXISTS_SUBLINK")
                     {
-                        found.UnionWith(column.From);
+                        foreach (var column in columns)
+                        {
+                            found.UnionWith(column.From);
+                        }
                     }
                 }
 
@@ -94,13 +99,22 @@ internal sealed partial class LineageResolver
             }
 
             case "FuncCall" when IsCount(body):
-                return; // count(…) yields a number, never the values counted
+                // count(…) yields a number, never the values counted; but what it counts is a predicate.
+                CountedValues(body, scope, ctes);
+                return;
             case "FuncCall" when body.TryGetProperty("funcname", out var funcName)
                 && funcName.EnumerateArray().Select(StringValue).LastOrDefault() is { } function
                 && EmbeddedSql.Read(function, body) is { } embedded:
                 // SQL run from a string (ts_stat, query_to_xml, table_to_xml…): the result carries every value
                 // that SQL returns; what cannot be known is unresolved, which masks.
                 found.UnionWith(embedded.Sources);
+
+                // What the hidden SQL takes apart is taken apart by this statement (class E through class A).
+                if (embedded.Statement is { } inner)
+                {
+                    _uses.AddRange(inner.TakenApart.Select(u => u with { Clause = $"{u.Clause} of the SQL in {function}()" }));
+                }
+
                 break;
             case "SelectStmt":
                 foreach (var column in Select(body, ctes, scope))
@@ -125,7 +139,14 @@ internal sealed partial class LineageResolver
         return fields.Count > 0 && fields[^1].TryGetProperty("A_Star", out _);
     }
 
-    private static IEnumerable<string> ColumnReference(JsonElement columnRef, Scope scope)
+    private static IEnumerable<string> ColumnReference(JsonElement columnRef, Scope scope) => ResolveReference(columnRef, scope).Sources;
+
+    /// <summary>What a column reference reads: its sources, and whether its value is a source column's value unchanged.</summary>
+    /// <remarks>
+    /// With <paramref name="narrowStars"/>, a column of a derived relation that selected <c>t.*</c> is <c>t.column</c>, as
+    /// PostgreSQL resolves it; output lineage keeps <c>t.*</c> (masking the whole table's way is never less safe).
+    /// </remarks>
+    private static Reference ResolveReference(JsonElement columnRef, Scope scope, bool narrowStars = false)
     {
         var fields = columnRef.GetProperty("fields").EnumerateArray().Select(StringValue).ToList();
         if (fields.Count == 0 || fields.Any(f => f is null))
@@ -133,15 +154,17 @@ internal sealed partial class LineageResolver
             // A star inside an expression (count(*) aside, which never gets here), or something unexpected.
             if (IsStar(columnRef, out var qualifier))
             {
-                return Star(qualifier, scope).SelectMany(c => c.From);
+                // A whole row of a base table compares whole; a derived relation's "row" is whatever it computed.
+                var baseTable = qualifier is not null && FindRelation(qualifier, scope) is { Table: not null };
+                return new Reference([.. Star(qualifier, scope).SelectMany(c => c.From)], Direct: false, WholeRow: baseTable);
             }
 
-            return [Unresolved];
+            return Reference.Unresolved;
         }
 
         if (fields.Count == 1)
         {
-            return Unqualified(fields[0]!, scope);
+            return Unqualified(fields[0]!, scope, narrowStars);
         }
 
         // alias.column, or schema.table.column: the relation is named by everything but the last part.
@@ -152,36 +175,42 @@ internal sealed partial class LineageResolver
             var relation = level.Relations.FirstOrDefault(r => r.Alias == relationName || r.Table == relationName);
             if (relation is not null)
             {
-                return ColumnOf(relation, column) ?? [Unresolved];
+                return ColumnOf(relation, column, narrowStars) ?? Reference.Unresolved;
             }
         }
 
-        // Perhaps (composite).field of an unqualified column: trace the column by its first part.
-        var composite = Unqualified(fields[0]!, scope).ToList();
-        return composite.Count > 0 ? composite : [Unresolved];
+        // Perhaps (composite).field of an unqualified column: trace the column by its first part. A field of a
+        // value is a piece of it, never the whole.
+        var composite = Unqualified(fields[0]!, scope);
+        return composite.Sources.Count > 0 ? composite with { Direct = false, WholeRow = false } : Reference.Unresolved;
     }
 
     /// <summary>
     /// An unqualified name may belong to any relation in scope, or to an outer query, or be a whole-row
     /// reference to a relation of that name. Without the catalog all of those are possible sources.
     /// </summary>
-    private static IEnumerable<string> Unqualified(string name, Scope scope)
+    private static Reference Unqualified(string name, Scope scope, bool narrowStars = false)
     {
         var found = new HashSet<string>(StringComparer.Ordinal);
         var matched = false;
+        var direct = true;
+        var wholeRow = false;
         for (var level = scope; level is not null; level = level.Outer)
         {
             foreach (var relation in level.Relations)
             {
-                if (ColumnOf(relation, name) is { } sources)
+                if (ColumnOf(relation, name, narrowStars) is { } column)
                 {
                     matched = true;
-                    found.UnionWith(sources);
+                    direct &= column.Direct;
+                    found.UnionWith(column.Sources);
                 }
 
                 if (relation.Alias == name)
                 {
                     matched = true;
+                    direct = false;
+                    wholeRow |= relation.Table is not null;
                     found.UnionWith(StarOf(relation).SelectMany(c => c.From));
                 }
             }
@@ -189,15 +218,15 @@ internal sealed partial class LineageResolver
 
         // A column that matched but derives from no table (a constant in a subquery) has no sources; one
         // that matched nothing at all is unresolved.
-        return matched ? found : [Unresolved];
+        return matched ? new Reference(found, direct, wholeRow) : Reference.Unresolved;
     }
 
     /// <summary>The sources of a relation's column, or null when the relation has no column of that name.</summary>
-    private static IEnumerable<string>? ColumnOf(Relation relation, string column)
+    private static Reference? ColumnOf(Relation relation, string column, bool narrowStars)
     {
         if (relation.Table is { } table)
         {
-            return [relation.ColumnsRenamed ? $"{table}.*" : $"{table}.{column}"];
+            return relation.ColumnsRenamed ? new Reference([$"{table}.*"], false, false) : new Reference([$"{table}.{column}"], true, false);
         }
 
         if (relation.Columns is { } columns)
@@ -205,16 +234,33 @@ internal sealed partial class LineageResolver
             var named = columns.Where(c => c.Name == column).ToList();
             if (named.Count > 0)
             {
-                return named.SelectMany(c => c.From);
+                return new Reference([.. named.SelectMany(c => c.From).Distinct(StringComparer.Ordinal)], named.All(c => c.Direct), false);
             }
 
             // A star the derived relation could not expand (WITH c AS (SELECT * FROM t) … c.x) holds every
             // column of its table, this one among them.
+            // PostgreSQL resolves the name to that table's column of the same name: t.* narrows to t.column.
             var stars = columns.Where(c => c.Name == "*").ToList();
-            return stars.Count > 0 ? stars.SelectMany(c => c.From) : null;
+            return stars.Count > 0
+                ? new Reference([.. stars.SelectMany(c => c.From).Select(f => narrowStars && f.EndsWith(".*", StringComparison.Ordinal) ? $"{f[..^2]}.{column}" : f).Distinct(StringComparer.Ordinal)], false, false)
+                : null;
         }
 
-        return relation.AnyColumn ?? (IEnumerable<string>)[];
+        // A column of a function in FROM: computed from the function's arguments.
+        return new Reference([.. relation.AnyColumn ?? []], false, false);
+    }
+
+    private static Relation? FindRelation(string name, Scope scope)
+    {
+        for (var level = scope; level is not null; level = level.Outer)
+        {
+            if (level.Relations.FirstOrDefault(r => r.Alias == name || r.Table == name) is { } relation)
+            {
+                return relation;
+            }
+        }
+
+        return null;
     }
 
     private static IEnumerable<OutputColumn> Star(string? qualifier, Scope scope)

@@ -7,6 +7,12 @@ internal sealed partial class LineageResolver
     /// <summary>One entry of a FROM clause: a base table, or a derived relation with known or unknown columns.</summary>
     private sealed record Relation(string Alias, string? Table, bool ColumnsRenamed, List<OutputColumn>? Columns, HashSet<string>? AnyColumn);
 
+    /// <summary>A column reference's sources; direct when its value is a source column's value unchanged; or a whole row.</summary>
+    private readonly record struct Reference(IReadOnlyCollection<string> Sources, bool Direct, bool WholeRow)
+    {
+        public static Reference Unresolved { get; } = new([LineageResolver.Unresolved], false, false);
+    }
+
     /// <summary>The relations visible at one query level, and the level around it (for correlated references).</summary>
     private sealed class Scope(Scope? outer)
     {
@@ -79,6 +85,11 @@ internal sealed partial class LineageResolver
                 var inner = new Scope(scope.Outer);
                 AddFromItem(body.GetProperty("larg"), inner, ctes);
                 AddFromItem(body.GetProperty("rarg"), inner, ctes);
+                if (body.TryGetProperty("quals", out var quals))
+                {
+                    InClause("JOIN ON", () => Predicate(quals, inner, ctes, null));
+                }
+
                 scope.Relations.AddRange(inner.Relations);
                 if (AliasName(body) is { } joinAlias)
                 {
@@ -117,6 +128,9 @@ internal sealed partial class LineageResolver
                 // Functions in FROM (unnest, json_to_recordset, …), XMLTABLE and the like: every column
                 // they return may carry any value their arguments carry.
                 var from = Expression(body, scope, ctes);
+
+                // How many rows a function in FROM returns, and what, depends on its arguments: each is taken apart.
+                InClause("FROM", () => Predicate(body, scope, ctes, null));
                 var alias = AliasName(body) ?? FunctionAlias(body) ?? "?function";
                 scope.Add(new Relation(alias, null, false, null, from));
                 break;

@@ -21,25 +21,52 @@ internal sealed partial class LineageResolver
     /// <summary>Nesting guard: lineage is computed recursively, and the parser allows deep nesting.</summary>
     private const int MaxDepth = 200;
 
-    private int _depth;
+    /// <summary>
+    /// Work guard: a whole comparison looks at a subquery operand more than once (its uses, whether it is
+    /// plain, its sources), so nested subqueries multiply the work. Past this many node visits the statement
+    /// is not analyzed further and counts as unresolved, which masks and refuses.
+    /// </summary>
+    private const int MaxVisits = 300_000;
 
-    public static IReadOnlyList<OutputColumn> Resolve(string type, JsonElement node)
+    private int _depth;
+    private int _visits;
+
+    public static IReadOnlyList<OutputColumn> Resolve(string type, JsonElement node) => Analyze(type, node).Columns;
+
+    /// <summary>The output columns' lineage, and the columns the statement takes apart (<see cref="StatementAnalysis.TakenApart"/>).</summary>
+    public static LineageResult Analyze(string type, JsonElement node)
     {
         var resolver = new LineageResolver();
         try
         {
-            return type switch
-            {
-                "SelectStmt" => resolver.Select(node, CteColumns.Empty, null),
-                "InsertStmt" or "UpdateStmt" or "DeleteStmt" or "MergeStmt" => resolver.Returning(node, CteColumns.Empty),
-                "CopyStmt" => resolver.Copy(node),
-                "DeclareCursorStmt" when node.TryGetProperty("query", out var query) && StatementWalker.TryUnwrap(query, out var t, out var body) => Resolve(t, body),
-                _ => [],
-            };
+            var columns = resolver.Statement(type, node);
+            return new LineageResult(columns, [.. resolver._uses.Distinct()], resolver._readsLiterals);
         }
         catch (LineageTooDeepException)
         {
-            return [new OutputColumn("?column?", [Unresolved])];
+            return new LineageResult([new OutputColumn("?column?", [Unresolved])], [new ColumnUse(Unresolved, "nested too deeply to analyze", "statement")], false);
+        }
+    }
+
+    private List<OutputColumn> Statement(string type, JsonElement node)
+    {
+        switch (type)
+        {
+            case "SelectStmt":
+                return Select(node, CteColumns.Empty, null);
+            case "InsertStmt" or "UpdateStmt" or "DeleteStmt" or "MergeStmt":
+                return Returning(node, CteColumns.Empty);
+            case "CopyStmt":
+                return Copy(node);
+            case "DeclareCursorStmt" when node.TryGetProperty("query", out var query) && StatementWalker.TryUnwrap(query, out var t, out var body):
+                return Statement(t, body);
+            case "ExplainStmt" or "PrepareStmt" or "CreateTableAsStmt" when node.TryGetProperty("query", out var inner) && StatementWalker.TryUnwrap(inner, out var t, out var body):
+                // EXPLAIN's row counts, and a prepared or materialized query run later, answer the same
+                // predicates: what they take apart counts now. They have no result columns of their own here.
+                Statement(t, body);
+                return [];
+            default:
+                return [];
         }
     }
 
@@ -55,7 +82,7 @@ internal sealed partial class LineageResolver
             var table = TableName(relation);
             if (copy.TryGetProperty("attlist", out var columns))
             {
-                return [.. columns.EnumerateArray().Select(c => StringValue(c) is { } name ? new OutputColumn(name, [$"{table}.{name}"]) : new OutputColumn("?column?", [$"{table}.*"]))];
+                return [.. columns.EnumerateArray().Select(c => StringValue(c) is { } name ? new OutputColumn(name, [$"{table}.{name}"]) { Direct = true } : new OutputColumn("?column?", [$"{table}.*"]))];
             }
 
             return [new OutputColumn("*", [$"{table}.*"])];
@@ -77,7 +104,12 @@ internal sealed partial class LineageResolver
         {
             var left = Select(select.GetProperty("larg"), ctes, outer);
             var right = Select(select.GetProperty("rarg"), ctes, outer);
-            return [.. left.Select((column, i) => new OutputColumn(column.Name, Union(column.From, i < right.Count ? right[i].From : [])))];
+            var combined = left.Select((column, i) => new OutputColumn(column.Name, Union(column.From, i < right.Count ? right[i].From : []))
+            {
+                Direct = column.Direct && i < right.Count && right[i].Direct,
+            }).ToList();
+            SetOperation(select, op!, left, right, combined, ctes, outer);
+            return combined;
         }
 
         var scope = new Scope(outer);
@@ -91,13 +123,14 @@ internal sealed partial class LineageResolver
                 foreach (var item in items.EnumerateArray())
                 {
                     var from = Expression(item, scope, ctes);
+                    var direct = IsDirect(item, scope);
                     if (i < columns.Count)
                     {
-                        columns[i] = columns[i] with { From = Union(columns[i].From, from) };
+                        columns[i] = columns[i] with { From = Union(columns[i].From, from), Direct = columns[i].Direct && direct };
                     }
                     else
                     {
-                        columns.Add(new OutputColumn($"column{i + 1}", [.. from]));
+                        columns.Add(new OutputColumn($"column{i + 1}", [.. from]) { Direct = direct });
                     }
 
                     i++;
@@ -115,7 +148,10 @@ internal sealed partial class LineageResolver
             }
         }
 
-        return select.TryGetProperty("targetList", out var targets) ? Targets(targets, scope, ctes) : [];
+        var targets = select.TryGetProperty("targetList", out var targetList) ? targetList : default;
+        var result = targets.ValueKind == JsonValueKind.Array ? Targets(targets, scope, ctes) : [];
+        Clauses(select, scope, ctes, targets);
+        return result;
     }
 
     private List<OutputColumn> Returning(JsonElement statement, CteColumns ctes)
@@ -126,11 +162,7 @@ internal sealed partial class LineageResolver
             ctes = WithClause(with, ctes, null);
         }
 
-        if (!statement.TryGetProperty("returningList", out var returning))
-        {
-            return [];
-        }
-
+        var returning = statement.TryGetProperty("returningList", out var r) ? r : default;
         var scope = new Scope(null);
         if (statement.TryGetProperty("relation", out var relation))
         {
@@ -148,7 +180,8 @@ internal sealed partial class LineageResolver
             }
         }
 
-        return Targets(returning, scope, ctes);
+        DataModifyingClauses(statement, scope, ctes);
+        return returning.ValueKind == JsonValueKind.Array ? Targets(returning, scope, ctes) : [];
     }
 
     private CteColumns WithClause(JsonElement with, CteColumns ctes, Scope? outer)
@@ -207,7 +240,7 @@ internal sealed partial class LineageResolver
 
     private LineageTooDeepGuard Enter()
     {
-        if (++_depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        if (++_depth > MaxDepth || ++_visits > MaxVisits || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw new LineageTooDeepException();
         }
@@ -222,3 +255,6 @@ internal sealed partial class LineageResolver
 
     private sealed class LineageTooDeepException : Exception;
 }
+
+/// <summary>One statement's lineage: its output columns, the columns it takes apart, and whether that reads literal values.</summary>
+internal sealed record LineageResult(IReadOnlyList<OutputColumn> Columns, IReadOnlyList<ColumnUse> TakenApart, bool DependsOnLiterals);

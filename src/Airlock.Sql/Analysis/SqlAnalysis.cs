@@ -55,13 +55,34 @@ public sealed record StatementAnalysis
 
     /// <summary>What the statement does to a cursor (DECLARE, FETCH, MOVE, CLOSE, DISCARD ALL), or null.</summary>
     public CursorStatement? Cursor { get; init; }
+
+    /// <summary>
+    /// Table columns the statement takes apart outside its output: functions, operators, patterns, ranges,
+    /// ordering, or a comparison with a computed value, in any clause and at any depth (docs/security.md,
+    /// class E). The gateway refuses a statement that takes apart a column masked for its principal.
+    /// </summary>
+    public IReadOnlyList<ColumnUse> TakenApart { get; init; } = [];
+
+    /// <summary>
+    /// The analysis reads a literal's value (an ordinal in ORDER BY or GROUP BY names an output column), so
+    /// it must not be shared with texts that differ only in their literals.
+    /// </summary>
+    internal bool DependsOnLiterals { get; init; }
 }
 
 /// <summary>
 /// An output column and the table columns it derives from, written <c>table.column</c>; <c>table.*</c>
 /// means all columns of the table (star expansion, whole-row references). Masking follows this lineage.
 /// </summary>
-public sealed record OutputColumn(string Name, IReadOnlyList<string> From);
+public sealed record OutputColumn(string Name, IReadOnlyList<string> From)
+{
+    /// <summary>
+    /// The value is, unchanged, a value of a source column (a plain column reference through aliases,
+    /// CTEs, subqueries and casts to text) or a constant. Anything computed is derived (false, the
+    /// default): a derived value of a masked column is masked whole, never partially (docs/security.md, class G).
+    /// </summary>
+    public bool Direct { get; init; }
+}
 
 /// <summary>Facts about a statement that policy and audit care about.</summary>
 [Flags]

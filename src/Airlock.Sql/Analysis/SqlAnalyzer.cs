@@ -113,7 +113,7 @@ public sealed class SqlAnalyzer
     /// </summary>
     private static bool IsLiteralBlind(SqlAnalysis analysis) =>
         analysis.Error is null && analysis.Statements.Count > 0
-        && analysis.Statements.All(s => LiteralBlindCommands.Contains(s.Command)
+        && analysis.Statements.All(s => LiteralBlindCommands.Contains(s.Command) && !s.DependsOnLiterals
             && !s.Functions.Any(f => SqlRunningFunctions.Contains(f[(f.LastIndexOf('.') + 1)..])));
 
     internal static SqlAnalysis AnalyzeUncached(string sql)
@@ -170,9 +170,12 @@ public sealed class SqlAnalyzer
 
         var analysis = StatementWalker.Walk(type, node);
         var normalized = PgQuery.Normalize(text);
+        var lineage = LineageResolver.Analyze(type, node);
         return analysis with
         {
-            Columns = LineageResolver.Resolve(type, node),
+            Columns = lineage.Columns,
+            TakenApart = lineage.TakenApart,
+            DependsOnLiterals = lineage.DependsOnLiterals,
             Cursor = CursorStatement.From(type, node),
             Fingerprint = PgQuery.Fingerprint(text),
             Normalized = Analysis.SqlText.Normalized(text, normalized),
