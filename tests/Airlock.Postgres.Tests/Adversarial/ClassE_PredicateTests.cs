@@ -182,6 +182,14 @@ public sealed class ClassE_PredicateTests(AdversarialHarness gateway) : IClassFi
         });
     }
 
+    [Theory]
+    [InlineData("SELECT * FROM ts_stat('SELECT to_tsvector(''simple'', g::text) FROM customers c, generate_series(32,126) g WHERE c.id = 9001 AND ascii(substr(c.full_name,1,1)) = g')")]
+    [InlineData("SELECT query_to_xml('SELECT id FROM customers WHERE id = 9001 AND ssn LIKE ''078%''', true, false, '')")]
+    [InlineData("SELECT * FROM ts_stat('SELECT to_tsvector(''simple'', id::text) FROM customers ORDER BY email LIMIT 1')")]
+    public async Task Taking_a_masked_column_apart_inside_sql_run_from_a_string_is_refused(string sql) =>
+        // Classes A and E together: the hidden statement's predicates count as the outer statement's.
+        await AssertRefusedAsync(sql);
+
     private async Task AssertRefusedAsync(string sql)
     {
         await gateway.AssertHarmlessAsync(async () =>
