@@ -37,10 +37,7 @@ internal static class SqliteFileModes
         var directory = Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(directory))
         {
-            if (!Directory.Exists(directory))
-            {
-                Directory.CreateDirectory(directory, PrivateDirectory);
-            }
+            CreatePrivateDirectories(directory);
 
             var mode = File.GetUnixFileMode(directory);
             if ((mode & WritableByOthers) != UnixFileMode.None)
@@ -56,7 +53,8 @@ internal static class SqliteFileModes
             CheckFile(path, file, warn);
         }
 
-        if (!File.Exists(path))
+        // A directory in its place is left for SQLite to refuse (SQLITE_CANTOPEN, AL0702).
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
             try
             {
@@ -82,6 +80,22 @@ internal static class SqliteFileModes
         foreach (var suffix in Companions)
         {
             CheckFile(path, path + suffix, warn);
+        }
+    }
+
+    /// <summary>Makes each missing directory on the way 0700 (Directory.CreateDirectory gives the mode to the last one only).</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void CreatePrivateDirectories(string directory)
+    {
+        var missing = new Stack<string>();
+        for (var current = directory; !string.IsNullOrEmpty(current) && !Directory.Exists(current); current = Path.GetDirectoryName(current))
+        {
+            missing.Push(current);
+        }
+
+        while (missing.TryPop(out var next))
+        {
+            Directory.CreateDirectory(next, PrivateDirectory);
         }
     }
 
