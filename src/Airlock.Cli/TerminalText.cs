@@ -20,6 +20,9 @@ internal static class TerminalText
     /// <summary>Several lines (a statement): LF and CR LF stay line breaks, everything else is escaped.</summary>
     public static string Lines(string? text) => VisibleText.Escape(text, multiline: true);
 
+    /// <summary>Text the admin API escaped already (a request's <c>exact</c> fields): escaped again for a server that did not, without quoting its escapes twice.</summary>
+    public static string Escaped(string? text, bool multiline) => VisibleText.Escape(text, multiline, quoteBackslash: false);
+
     /// <summary>A string property of a JSON object as one safe line; empty when it is missing or not a string.</summary>
     public static string Field(JsonElement row, string name) =>
         row.ValueKind == JsonValueKind.Object && row.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? Line(value.GetString()) : string.Empty;

@@ -230,12 +230,12 @@ internal static class ReviewsCommands
         if (r.TryGetProperty("exact", out var exact) && exact.ValueKind == JsonValueKind.Object)
         {
             lines.AppendLine(@"will run, exactly (\u{XXXX} is a character that is invisible or controls a terminal):");
-            foreach (var line in TerminalText.Lines(RawText(exact, "text")).Split('\n'))
+            foreach (var line in TerminalText.Escaped(RawText(exact, "text"), multiline: true).Split('\n'))
             {
                 lines.Append("    ").AppendLine(line);
             }
 
-            foreach (var parameter in TerminalText.Items(exact, "parameters"))
+            foreach (var parameter in exact.TryGetProperty("parameters", out var values) && values.ValueKind == JsonValueKind.Array ? values.EnumerateArray().Select(v => TerminalText.Escaped(v.GetString(), multiline: false)) : [])
             {
                 lines.Append("    ").AppendLine(parameter);
             }

@@ -25,6 +25,7 @@ internal static partial class AdminEndpoints
 
         reviews.MapGet("/", async (string? state, int? limit, HttpContext http, CancellationToken cancellationToken) =>
         {
+            state = state == "all" ? null : state;
             var list = Viewer(http) is { } person
                 ? await host.Approvals.ListAsync(state, limit ?? 100, person, cancellationToken)
                 : await host.Approvals.ListAsync(state, limit ?? 100, cancellationToken);

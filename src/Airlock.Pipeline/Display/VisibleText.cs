@@ -23,9 +23,16 @@ namespace Airlock.Pipeline;
 public static class VisibleText
 {
     /// <summary>The text with every character a person would not see as itself escaped; <paramref name="multiline"/> keeps line breaks.</summary>
-    public static string Escape(string? text, bool multiline = false)
+    /// <param name="text">What to show.</param>
+    /// <param name="multiline">Keep LF and CR LF as line breaks.</param>
+    /// <param name="quoteBackslash">
+    /// Write a backslash that starts <c>\u{</c> as <c>\u{005C}</c>. False for text that was escaped already (the admin
+    /// API's <c>exact</c> fields, which the CLI escapes again in case of a server that did not): escaping it twice
+    /// would only change what a careful reader sees.
+    /// </param>
+    public static string Escape(string? text, bool multiline = false, bool quoteBackslash = true)
     {
-        if (string.IsNullOrEmpty(text) || !NeedsEscape(text, multiline))
+        if (string.IsNullOrEmpty(text) || !NeedsEscape(text, multiline, quoteBackslash))
         {
             return text ?? string.Empty;
         }
@@ -50,7 +57,7 @@ public static class VisibleText
                 continue;
             }
 
-            if (Escaped(text, i, multiline))
+            if (Escaped(text, i, multiline, quoteBackslash))
             {
                 Append(builder, c);
             }
@@ -64,7 +71,7 @@ public static class VisibleText
     }
 
     /// <summary>Whether <see cref="Escape"/> would change <paramref name="text"/>.</summary>
-    public static bool NeedsEscape(string text, bool multiline = false)
+    public static bool NeedsEscape(string text, bool multiline = false, bool quoteBackslash = true)
     {
         ArgumentNullException.ThrowIfNull(text);
         for (var i = 0; i < text.Length; i++)
@@ -80,7 +87,7 @@ public static class VisibleText
                 continue;
             }
 
-            if (Escaped(text, i, multiline))
+            if (Escaped(text, i, multiline, quoteBackslash))
             {
                 return true;
             }
@@ -89,7 +96,7 @@ public static class VisibleText
         return false;
     }
 
-    private static bool Escaped(string text, int i, bool multiline)
+    private static bool Escaped(string text, int i, bool multiline, bool quoteBackslash)
     {
         var c = text[i];
         return c switch
@@ -97,7 +104,7 @@ public static class VisibleText
             '\t' => false,
             '\n' => !multiline,
             '\r' => !(multiline && i + 1 < text.Length && text[i + 1] == '\n'),
-            '\\' => i + 2 < text.Length && text[i + 1] == 'u' && text[i + 2] == '{',
+            '\\' => quoteBackslash && i + 2 < text.Length && text[i + 1] == 'u' && text[i + 2] == '{',
             ' ' => false,
             _ when c < ' ' || c == '\u007f' || c is >= '\u0080' and <= '\u009f' => true,
             _ when char.IsSurrogate(c) => true,
