@@ -72,6 +72,7 @@ public sealed partial class ActionApprovals
 
         var engine = masking();
         string? Masked(string? text) => string.IsNullOrEmpty(text) ? text : engine.Mask(text);
-        notifier.Notify(new ApprovalNotification(@event, request with { Reason = Masked(request.Reason), Comment = Masked(request.Comment) }, actor, at));
+        // Notifiers (webhooks) never get the exact text: it is for the request's deciders only (issue 14, class H).
+        notifier.Notify(new ApprovalNotification(@event, request with { Reason = Masked(request.Reason), Comment = Masked(request.Comment), ExactText = null, ExactParameters = null }, actor, at));
     }
 }
