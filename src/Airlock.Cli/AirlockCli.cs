@@ -66,7 +66,7 @@ internal static class AirlockCli
         }
         catch (Exception ex) when (Failure(ex) is { } failure)
         {
-            stderr.WriteLine(failure.Message);
+            stderr.WriteLine(TerminalText.Line(failure.Message));
             return failure.Code;
         }
     }
@@ -98,7 +98,7 @@ internal static class AirlockCli
         }
         catch (Exception ex) when (Failure(ex) is { } failure)
         {
-            await stderr.WriteLineAsync(failure.Message);
+            await stderr.WriteLineAsync(TerminalText.Line(failure.Message));
             return failure.Code;
         }
     }

@@ -4,4 +4,7 @@ namespace Airlock.Pipeline;
 public sealed class RefusedException(string errorId, string message) : Exception($"{errorId}: {message}")
 {
     public string ErrorId { get; } = errorId;
+
+    /// <summary>When trying again may succeed (a throttled MFA step-up); null when waiting changes nothing.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

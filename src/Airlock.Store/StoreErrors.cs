@@ -14,4 +14,10 @@ public static class StoreErrors
     public const string Unavailable = "AL0707";
     public const string Conflict = "AL0708";
     public const string AuditHeadMissing = "AL0709";
+
+    /// <summary>An SQLite store file (or its -wal, -shm, -journal) or its directory may be written by group or others: refused (issue 14, class J).</summary>
+    public const string UnsafePermissions = "AL1024";
+
+    /// <summary>Warning: an SQLite store file was readable by group or others; the store made it 0600 and went on.</summary>
+    public const string PermissionsFixed = "AL1025";
 }

@@ -14,6 +14,12 @@ public sealed record StoreOptions
     public TimeSpan CrashFlushInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
+    /// Told of what the store fixed on its own and went on with (an id such as <see cref="StoreErrors.PermissionsFixed"/>
+    /// and a message naming the file, never a secret); nothing when null.
+    /// </summary>
+    public Action<string, string>? Warning { get; init; }
+
+    /// <summary>
     /// SQLite only: <c>PRAGMA max_page_count</c> for every connection the store opens. SQLite keeps this limit per
     /// connection, not in the file, so only the store can set it; the tests use it to make a real SQLITE_FULL
     /// without filling a disk.

@@ -47,5 +47,8 @@ public static class AuditEventKinds
 
     /// <summary>A user proved a fresh TOTP code (MFA step-up).</summary>
     public const string MfaVerified = "auth.mfa";
+
+    /// <summary>The alert of a TOTP lockout: too many wrong step-up codes for one user within the hour (issue 14, class I).</summary>
+    public const string MfaLocked = "auth.mfa_locked";
     public const string Admin = "admin.action";
 }

@@ -7,8 +7,9 @@ namespace Airlock.Cli.Audit;
 
 /// <summary>
 /// The readable form of events: one line each, in fixed columns so that rows can be printed as they stream
-/// in (tail --follow) without reading ahead, about 120 characters wide. Long values are cut with "…";
-/// control characters are shown as spaces so that stored text cannot drive the terminal.
+/// in (tail --follow) without reading ahead, about 120 characters wide. Long values are cut with "…"; line
+/// breaks and tabs are shown as spaces, and every other character that could drive the terminal or hide
+/// text is escaped (<see cref="TerminalText"/>), so stored text cannot rewrite what is shown.
 /// </summary>
 internal sealed class AuditTable(TextWriter output)
 {
@@ -111,6 +112,7 @@ internal sealed class AuditTable(TextWriter output)
     /// <summary>One line, at most <paramref name="width"/> characters, control characters and runs of spaces collapsed.</summary>
     private static string Fit(string value, int width)
     {
+        value = TerminalText.Line(value.Replace('\r', ' ').Replace('\n', ' ').Replace('\t', ' '));
         var text = new StringBuilder(Math.Min(value.Length, width + 1));
         var space = false;
         foreach (var c in value)

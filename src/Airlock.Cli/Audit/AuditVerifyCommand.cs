@@ -67,7 +67,7 @@ internal static class AuditVerifyCommand
 
             if (json)
             {
-                await context.Out.WriteLineAsync(CliJson.Indented(ToJson(result, store.Description, keys)));
+                await context.Out.WriteLineAsync(TerminalText.Json(CliJson.Indented(ToJson(result, store.Description, keys))));
             }
             else
             {
@@ -103,7 +103,7 @@ internal static class AuditVerifyCommand
 
     private static void WriteText(TextWriter output, AuditVerification result, string store, List<AuditVerifyingKey> keys)
     {
-        static void Row(TextWriter output, string label, string value) => output.WriteLine($"{label + ":",-18}{value}");
+        static void Row(TextWriter output, string label, string value) => output.WriteLine($"{label + ":",-18}{TerminalText.Line(value)}");
 
         Row(output, "store", store);
         Row(output, "events checked", $"{result.EventsChecked:N0}");
@@ -119,7 +119,7 @@ internal static class AuditVerifyCommand
             : "NOT CHECKED: no --public-key given");
         if (result.Problem is { } problem)
         {
-            output.WriteLine($"TAMPERED: {problem.ErrorId} at seq {problem.Seq}: {problem.Message}");
+            output.WriteLine($"TAMPERED: {problem.ErrorId} at seq {problem.Seq}: {TerminalText.Line(problem.Message)}");
         }
         else
         {

@@ -80,7 +80,7 @@ internal static class AccessCommands
 
             if (parse.GetValue(json))
             {
-                await context.Out.WriteLineAsync(body);
+                await context.Out.WriteLineAsync(TerminalText.Json(body));
                 return AirlockCli.Ok;
             }
 

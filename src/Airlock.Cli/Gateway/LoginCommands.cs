@@ -36,7 +36,7 @@ internal static class LoginCommands
             using var setup = JsonDocument.Parse(body);
             var issuer = ReviewsCommands.Text(setup.RootElement, "issuer");
             var clientId = ReviewsCommands.Text(setup.RootElement, "client_id");
-            var scopes = string.Join(' ', setup.RootElement.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+            var scopes = string.Join(' ', setup.RootElement.GetProperty("scopes").EnumerateArray().Select(s => TerminalText.Line(s.GetString())));
 
             using var idp = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
             string? idpToken;
@@ -90,7 +90,7 @@ internal static class LoginCommands
                 await context.Error.WriteLineAsync(revoked.IsSuccessStatusCode ? $"replaced login {previous.Id}, now revoked" : $"replaced login {previous.Id}, which had already ended");
             }
 
-            var groups = answer.RootElement.GetProperty("groups").EnumerateArray().Select(g => g.GetString()).ToList();
+            var groups = answer.RootElement.GetProperty("groups").EnumerateArray().Select(g => TerminalText.Line(g.GetString())).ToList();
             await context.Out.WriteLineAsync(
                 $"logged in to {login.Gateway} as {login.User} ({(groups.Count == 0 ? "no groups" : "groups: " + string.Join(", ", groups))}) until {login.ExpiresAt.ToUniversalTime():yyyy-MM-dd HH:mm}Z; login {login.Id}");
             await context.Out.WriteLineAsync("connect with: airlock connect RESOURCE");
@@ -154,8 +154,8 @@ internal static class LoginCommands
 
             using var document = JsonDocument.Parse(body);
             var current = document.RootElement.EnumerateArray().FirstOrDefault(l => ReviewsCommands.Text(l, "id") == login.Id);
-            var groups = current.ValueKind == JsonValueKind.Object && current.TryGetProperty("groups", out var g) ? g.EnumerateArray().Select(x => x.GetString()).ToList() : [];
-            var mfa = current.ValueKind == JsonValueKind.Object && current.TryGetProperty("mfa_at", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            var groups = current.ValueKind == JsonValueKind.Object && current.TryGetProperty("groups", out var g) ? g.EnumerateArray().Select(x => TerminalText.Line(x.GetString())).ToList() : [];
+            var mfa = current.ValueKind == JsonValueKind.Object && current.TryGetProperty("mfa_at", out var m) && m.ValueKind == JsonValueKind.String ? TerminalText.Line(m.GetString()) : null;
             await context.Out.WriteLineAsync(
                 $"{login.User} at {key}: login {login.Id} until {login.ExpiresAt.ToUniversalTime():yyyy-MM-dd HH:mm}Z; IdP groups: {(groups.Count == 0 ? "none" : string.Join(", ", groups))}; MFA: {mfa ?? "none at login"}");
             return AirlockCli.Ok;

@@ -55,7 +55,7 @@ internal static class PolicyAdminCommands
             {
                 foreach (var error in r.GetProperty("errors").EnumerateArray())
                 {
-                    await context.Error.WriteLineAsync(error.GetString());
+                    await context.Error.WriteLineAsync(TerminalText.Line(error.GetString()));
                 }
 
                 await context.Error.WriteLineAsync($"airlock: the bundle was rejected; the gateway keeps enforcing revision {revision}");

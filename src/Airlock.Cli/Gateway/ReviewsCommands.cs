@@ -92,7 +92,7 @@ internal static class ReviewsCommands
 
             if (parse.GetValue(json))
             {
-                await context.Out.WriteLineAsync(body);
+                await context.Out.WriteLineAsync(TerminalText.Json(body));
                 return AirlockCli.Ok;
             }
 
@@ -107,7 +107,9 @@ internal static class ReviewsCommands
             await context.Out.WriteLineAsync($"{"ID",-28} {"STATE",-9} {"REQUESTER",-10} {"RESOURCE",-14} {"RULE",-26} ACTION");
             foreach (var row in rows)
             {
-                var action = Text(row, "action").ReplaceLineEndings(" ");
+                // The parser's normalized text where there is one: masking can hide a clause, normalizing cannot.
+                var normalized = row.TryGetProperty("structure", out var structure) && structure.ValueKind == JsonValueKind.Object ? Text(structure, "normalized") : string.Empty;
+                var action = normalized.Length > 0 ? normalized : TerminalText.Line(RawText(row, "action").ReplaceLineEndings(" "));
                 await context.Out.WriteLineAsync($"{Text(row, "id"),-28} {Text(row, "state"),-9} {Text(row, "requester"),-10} {Text(row, "resource"),-14} {Text(row, "rule"),-26} {(action.Length > 60 ? action[..57] + "..." : action)}");
             }
 
@@ -134,7 +136,7 @@ internal static class ReviewsCommands
 
             if (parse.GetValue(json))
             {
-                await context.Out.WriteLineAsync(body);
+                await context.Out.WriteLineAsync(TerminalText.Json(body));
                 return AirlockCli.Ok;
             }
 
@@ -156,11 +158,7 @@ internal static class ReviewsCommands
                 lines.AppendLine(CultureInfo.InvariantCulture, $"decided    by {decidedBy} at {Text(r, "decided_at")}{(Text(r, "comment") is { Length: > 0 } c ? ": " + c : string.Empty)}");
             }
 
-            lines.AppendLine("will run:");
-            foreach (var line in Text(r, "action").Split('\n'))
-            {
-                lines.Append("    ").AppendLine(line);
-            }
+            WhatWillRun(lines, r);
 
             if (r.TryGetProperty("votes", out var votes) && votes.ValueKind == JsonValueKind.Array)
             {
@@ -222,6 +220,70 @@ internal static class ReviewsCommands
         }
     }
 
+    /// <summary>
+    /// The exact text and parameters that will run (to its requester and its deciders), every character that
+    /// is invisible or drives a terminal written <c>\u{XXXX}</c>; the parser's structure beside it; else (an admin
+    /// token, a request from an older gateway) the masked summary, said to be masked.
+    /// </summary>
+    private static void WhatWillRun(StringBuilder lines, JsonElement r)
+    {
+        if (r.TryGetProperty("exact", out var exact) && exact.ValueKind == JsonValueKind.Object)
+        {
+            lines.AppendLine(@"will run, exactly (\u{XXXX} is a character that is invisible or controls a terminal):");
+            foreach (var line in TerminalText.Escaped(RawText(exact, "text"), multiline: true).Split('\n'))
+            {
+                lines.Append("    ").AppendLine(line);
+            }
+
+            foreach (var parameter in exact.TryGetProperty("parameters", out var values) && values.ValueKind == JsonValueKind.Array ? values.EnumerateArray().Select(v => TerminalText.Escaped(v.GetString(), multiline: false)) : [])
+            {
+                lines.Append("    ").AppendLine(parameter);
+            }
+
+            if (exact.TryGetProperty("escaped", out var escaped) && escaped.ValueKind == JsonValueKind.True)
+            {
+                lines.AppendLine("WARNING: the statement holds characters that are invisible or control a terminal; they are shown escaped above");
+            }
+
+            if (exact.TryGetProperty("matches_digest", out var matches) && matches.ValueKind == JsonValueKind.False)
+            {
+                lines.AppendLine("WARNING: this text does not match the digest the approval is bound to: do not approve it; tell the gateway's owners");
+            }
+        }
+        else
+        {
+            lines.AppendLine("will run (masked: the exact text is shown to its requester and its approvers):");
+            foreach (var line in TerminalText.Lines(RawText(r, "action")).Split('\n'))
+            {
+                lines.Append("    ").AppendLine(line);
+            }
+        }
+
+        if (r.TryGetProperty("structure", out var structure) && structure.ValueKind == JsonValueKind.Object)
+        {
+            lines.AppendLine("as the parser reads it (literals are $n, comments are gone):");
+            lines.Append("    ").AppendLine(Text(structure, "normalized"));
+            if (structure.TryGetProperty("statements", out var statements) && statements.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var statement in statements.EnumerateArray())
+                {
+                    var written = TerminalText.Items(statement, "tables_written");
+                    var read = TerminalText.Items(statement, "tables_read");
+                    var flags = TerminalText.Items(statement, "flags");
+                    lines.AppendLine(CultureInfo.InvariantCulture, $"    - {Text(statement, "kind")} ({Text(statement, "command")}): writes {(written.Count == 0 ? "no table" : string.Join(", ", written))}; reads {(read.Count == 0 ? "no table" : string.Join(", ", read))}{(flags.Count == 0 ? string.Empty : "; " + string.Join(", ", flags))}");
+                }
+            }
+
+            if (Text(structure, "parse_error") is { Length: > 0 } error)
+            {
+                lines.AppendLine(CultureInfo.InvariantCulture, $"    does not parse: {error}");
+            }
+        }
+    }
+
+    /// <summary>A string field as sent, not yet made safe: only for <see cref="TerminalText"/> to escape in its own way.</summary>
+    private static string RawText(JsonElement row, string name) => row.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
+
     internal static async Task<(bool Ok, string Body, int Failure)> SendAsync(CliContext context, HttpClient client, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using (request)
@@ -232,5 +294,6 @@ internal static class ReviewsCommands
         }
     }
 
-    internal static string Text(JsonElement row, string name) => row.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
+    /// <summary>A string field of the API's answer, safe to print (<see cref="TerminalText"/>).</summary>
+    internal static string Text(JsonElement row, string name) => TerminalText.Field(row, name);
 }

@@ -41,7 +41,7 @@ internal static class SessionsCommands
 
             if (parse.GetValue(json))
             {
-                await context.Out.WriteLineAsync(body);
+                await context.Out.WriteLineAsync(TerminalText.Json(body));
                 return AirlockCli.Ok;
             }
 
@@ -136,10 +136,11 @@ internal static class SessionsCommands
             // Not JSON: show it as it came.
         }
 
-        await context.Error.WriteLineAsync($"airlock: the admin API answered {(int)response.StatusCode}: {message}");
+        // The server's words may quote what someone else wrote: printed escaped, as everything from the API.
+        await context.Error.WriteLineAsync($"airlock: the admin API answered {(int)response.StatusCode}: {TerminalText.Line(message)}");
         // A refusal (4xx: unknown id, wrong token, not allowed) is the request's failure; 5xx is the gateway's.
         return (int)response.StatusCode >= 500 ? AirlockCli.Unavailable : AirlockCli.Failed;
     }
 
-    private static string Text(JsonElement row, string name) => row.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
+    private static string Text(JsonElement row, string name) => TerminalText.Field(row, name);
 }

@@ -48,7 +48,7 @@ internal static class TokensCommands
             using var document = JsonDocument.Parse(answer);
             var details = document.RootElement.GetProperty("details");
             await context.Out.WriteLineAsync(ReviewsCommands.Text(document.RootElement, "token"));
-            await context.Error.WriteLineAsync($"airlock: made {ReviewsCommands.Text(details, "id")} ({string.Join(' ', details.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()))}), until {ReviewsCommands.Text(details, "expires_at")}. The token above is shown once: keep it in your secret store now.");
+            await context.Error.WriteLineAsync($"airlock: made {ReviewsCommands.Text(details, "id")} ({string.Join(' ', TerminalText.Items(details, "scopes"))}), until {ReviewsCommands.Text(details, "expires_at")}. The token above is shown once: keep it in your secret store now.");
             return AirlockCli.Ok;
         });
         return command;
@@ -80,7 +80,7 @@ internal static class TokensCommands
             foreach (var row in rows)
             {
                 var revoked = ReviewsCommands.Text(row, "revoked_at");
-                await context.Out.WriteLineAsync($"{ReviewsCommands.Text(row, "id"),-26} {ReviewsCommands.Text(row, "name"),-20} {ReviewsCommands.Text(row, "expires_at"),-34} {(revoked.Length > 0 ? "yes" : "-"),-8} {string.Join(' ', row.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()))}");
+                await context.Out.WriteLineAsync($"{ReviewsCommands.Text(row, "id"),-26} {ReviewsCommands.Text(row, "name"),-20} {ReviewsCommands.Text(row, "expires_at"),-34} {(revoked.Length > 0 ? "yes" : "-"),-8} {string.Join(' ', TerminalText.Items(row, "scopes"))}");
             }
 
             return AirlockCli.Ok;

@@ -45,7 +45,23 @@ public sealed class AdminApi : IAsyncDisposable
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         });
+        // A body or query that does not bind (malformed JSON, a number too large for its field) throws, so that the
+        // middleware below answers 400 with an id instead of an empty 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+            {
+                // The message names the parameter and the type, never the value sent.
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await context.Response.WriteAsJsonAsync(new { Error = $"{Pipeline.ApprovalErrors.BadRequest}: the request is malformed or a value is out of range ({ex.Message})", ErrorId = Pipeline.ApprovalErrors.BadRequest }, Json, context.RequestAborted);
+            }
+        });
         app.MapAdminApi(host, admins);
         await app.StartAsync(cancellationToken);
         var address = new Uri(app.Urls.FirstOrDefault() ?? $"http://{listen}");

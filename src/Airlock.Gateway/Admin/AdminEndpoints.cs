@@ -56,8 +56,8 @@ internal static partial class AdminEndpoints
 
         v1.MapSessionsApi(host);
         v1.MapPolicyApi(host);
-        routes.MapReviewsApi(host);
-        routes.MapAccessApi(host);
+        routes.MapReviewsApi(host, admins);
+        routes.MapAccessApi(host, admins);
         routes.MapTokensApi(host);
         routes.MapLoginApi(host);
         routes.MapGroup("/v1/mfa").AddEndpointFilter(UserFilter(host)).MapPost("/", async (MfaBody body, HttpContext http, CancellationToken cancellationToken) =>
@@ -69,68 +69,7 @@ internal static partial class AdminEndpoints
             }
             catch (RefusedException ex)
             {
-                return ApprovalError(ex);
-            }
-        });
-    }
-
-    /// <summary>
-    /// <c>/v1/reviews</c>: a user's own credentials (<c>Authorization: Basic user:token</c>), because an
-    /// approval is a person's decision and the requester must be told apart from the approver. An admin
-    /// token may list and show, but it is nobody in policy, so it approves nothing.
-    /// </summary>
-    private static void MapReviewsApi(this IEndpointRouteBuilder routes, GatewayHost host)
-    {
-        var reviews = routes.MapGroup("/v1/reviews").AddEndpointFilter(UserFilter(host));
-
-        reviews.MapGet("/", async (string? state, int? limit, CancellationToken cancellationToken) =>
-            Results.Json((await host.Approvals.ListAsync(state, limit ?? 100, cancellationToken)).Select(r => ReviewJson(r, null)), AdminApi.Json));
-
-        reviews.MapGet("/{id}", async (string id, CancellationToken cancellationToken) =>
-            await host.Approvals.GetAsync(id, cancellationToken) is var (request, votes)
-                ? Results.Json(ReviewJson(request, votes), AdminApi.Json)
-                : Results.Json(new { Error = $"{ApprovalErrors.NotFound}: no approval request {id}" }, AdminApi.Json, statusCode: StatusCodes.Status404NotFound));
-
-        reviews.MapPost("/{id}/approve", (string id, ReviewDecision? body, HttpContext http, CancellationToken cancellationToken) =>
-            DecideAsync(() => host.Approvals.ApproveAsync(id, (GatewayUser)http.Items[UserItem]!, body?.Comment, cancellationToken)));
-
-        reviews.MapPost("/{id}/deny", (string id, ReviewDecision? body, HttpContext http, CancellationToken cancellationToken) =>
-            DecideAsync(() => host.Approvals.DenyAsync(id, (GatewayUser)http.Items[UserItem]!, body?.Reason ?? string.Empty, cancellationToken)));
-    }
-
-    /// <summary>
-    /// <c>/v1/requests</c> (ask for a grant) and <c>/v1/grants</c> (list, revoke), as a user: the requester
-    /// is who asks, and a grant is revoked by its holder or one of its approvers.
-    /// </summary>
-    private static void MapAccessApi(this IEndpointRouteBuilder routes, GatewayHost host)
-    {
-        routes.MapGroup("/v1/requests").AddEndpointFilter(UserFilter(host)).MapPost("/", (AccessRequestBody body, HttpContext http, CancellationToken cancellationToken) =>
-            DecideAsync(async () =>
-            {
-                if (string.IsNullOrWhiteSpace(body.Resource) || string.IsNullOrWhiteSpace(body.Grant) || body.DurationSeconds is not > 0)
-                {
-                    throw new RefusedException(ApprovalErrors.InvalidAccessRequest, "a request needs resource, grant and duration_seconds");
-                }
-
-                var user = (GatewayUser)http.Items[UserItem]!;
-                var duration = TimeSpan.FromSeconds(body.DurationSeconds.Value);
-                return body.BreakGlass == true
-                    ? (await host.Approvals.BreakGlassAsync(user, body.Resource, body.Grant, duration, body.Reason, cancellationToken)).Review
-                    : await host.Approvals.RequestAccessAsync(user, body.Resource, body.Grant, duration, body.Reason, cancellationToken);
-            }));
-
-        var grants = routes.MapGroup("/v1/grants").AddEndpointFilter(UserFilter(host));
-        grants.MapGet("/", async (bool? all, CancellationToken cancellationToken) =>
-            Results.Json((await host.Approvals.ListGrantsAsync(activeOnly: all != true, cancellationToken)).Select(GrantJson), AdminApi.Json));
-        grants.MapPost("/{id}/revoke", async (string id, HttpContext http, CancellationToken cancellationToken) =>
-        {
-            try
-            {
-                return Results.Json(GrantJson(await host.Approvals.RevokeGrantAsync(id, (GatewayUser)http.Items[UserItem]!, cancellationToken)), AdminApi.Json);
-            }
-            catch (RefusedException ex)
-            {
-                return ApprovalError(ex);
+                return ApprovalError(ex, http);
             }
         });
     }
@@ -147,7 +86,7 @@ internal static partial class AdminEndpoints
             try
             {
                 var (token, secret) = await host.Tokens.CreateAsync(
-                    (GatewayUser)http.Items[UserItem]!, body.Name ?? string.Empty, body.Resources ?? [], body.SqlKinds ?? [], TimeSpan.FromSeconds(body.ExpiresInSeconds ?? 0), cancellationToken);
+                    (GatewayUser)http.Items[UserItem]!, body.Name ?? string.Empty, body.Resources ?? [], body.SqlKinds ?? [], Seconds(body.ExpiresInSeconds ?? 0, "expires_in_seconds"), cancellationToken);
                 return Results.Json(new { Token = secret, Details = TokenJson(token) }, AdminApi.Json);
             }
             catch (RefusedException ex)
@@ -215,52 +154,6 @@ internal static partial class AdminEndpoints
             return (null, Results.Json(new { Error = $"{ex.ErrorId}: {ex.Message}", ErrorId = ex.ErrorId }, AdminApi.Json, statusCode: StatusCodes.Status401Unauthorized));
         }
     }
-
-    private static object GrantJson(GrantRecord g) => new { g.Id, g.User, g.Grant, g.Resource, g.ApprovalId, g.From, g.Until, g.Reason, g.RevokedAt, g.RevokedBy };
-
-    private static IResult ApprovalError(RefusedException ex)
-    {
-        var status = ex.ErrorId switch
-        {
-            ApprovalErrors.NotFound => StatusCodes.Status404NotFound,
-            ApprovalErrors.SelfApproval or ApprovalErrors.NotAnApprover or IdentityErrors.MfaFailed or IdentityErrors.MfaNotFresh => StatusCodes.Status403Forbidden,
-            ApprovalErrors.ReasonRequired or ApprovalErrors.InvalidAccessRequest or IdentityErrors.InvalidToken => StatusCodes.Status400BadRequest,
-            _ => StatusCodes.Status409Conflict,
-        };
-        return Results.Json(new { Error = ex.Message, ErrorId = ex.ErrorId }, AdminApi.Json, statusCode: status);
-    }
-
-    private static async Task<IResult> DecideAsync(Func<ValueTask<ApprovalRequestRecord>> decide)
-    {
-        try
-        {
-            return Results.Json(ReviewJson(await decide(), null), AdminApi.Json);
-        }
-        catch (RefusedException ex)
-        {
-            return ApprovalError(ex);
-        }
-    }
-
-    private static object ReviewJson(ApprovalRequestRecord r, IReadOnlyList<ApprovalVoteRecord>? votes) => new
-    {
-        r.Id,
-        r.Kind,
-        r.State,
-        r.Requester,
-        r.Resource,
-        Action = r.ActionSummary,
-        r.Grant,
-        r.Reason,
-        r.Rule,
-        r.PolicyRevision,
-        r.CreatedAt,
-        r.ExpiresAt,
-        r.DecidedAt,
-        r.DecidedBy,
-        r.Comment,
-        Votes = votes?.Select(v => new { v.Approver, v.Verdict, v.Comment, v.At }),
-    };
 
     private static (string User, string Token)? BasicCredentials(ReadOnlySpan<char> encoded)
     {

@@ -41,6 +41,9 @@ public sealed record GatewayConfig
 
     /// <summary>The identity provider whose OIDC tokens are accepted; null when only static tokens are.</summary>
     public OidcConfig? Oidc { get; init; }
+
+    /// <summary><c>approvals.max_pending_per_user</c>: how many action and access requests one person may have waiting.</summary>
+    public int MaxPendingPerUser { get; init; } = Pipeline.ActionApprovals.DefaultMaxPendingPerUser;
 }
 
 /// <summary>The addresses the gateway listens on.</summary>

@@ -27,6 +27,7 @@ public static partial class GatewayConfigLoader
         var upstreams = ConfigReader.Get(root, "upstreams") is { } up ? ReadUpstreams(up, reader) : new Dictionary<string, UpstreamOverride>(StringComparer.Ordinal);
         var webhooks = ConfigReader.Get(root, "webhooks") is { } w ? ReadWebhooks(w, reader) : [];
         var oidc = ConfigReader.Get(root, "oidc") is { } o ? ReadOidc(o, reader) : null;
+        var maxPending = ConfigReader.Get(root, "approvals") is { } ap ? ReadApprovals(ap, reader) : Pipeline.ActionApprovals.DefaultMaxPendingPerUser;
 
         if (listen is null || policy is null || store is null || instance is null || audit is null)
         {
@@ -47,7 +48,32 @@ public static partial class GatewayConfigLoader
             Upstreams = upstreams,
             Webhooks = webhooks,
             Oidc = oidc,
+            MaxPendingPerUser = maxPending,
         };
+    }
+
+    /// <summary><c>approvals: { max_pending_per_user: 20 }</c>: how many requests one person may have waiting (issue 14, class I).</summary>
+    private static int ReadApprovals(YamlNode node, ConfigReader reader)
+    {
+        var fallback = Pipeline.ActionApprovals.DefaultMaxPendingPerUser;
+        if (reader.Mapping(node, "approvals") is not { } approvals)
+        {
+            return fallback;
+        }
+
+        reader.CheckKeys(approvals, "approvals", "max_pending_per_user");
+        if (ConfigReader.Get(approvals, "max_pending_per_user") is not { } value)
+        {
+            return fallback;
+        }
+
+        if ((value as YamlScalarNode)?.Value?.Trim() is { } text && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var max) && max is >= 1 and <= 10_000)
+        {
+            return max;
+        }
+
+        reader.Report(GatewayErrors.InvalidValue, reader.At(value), "approvals.max_pending_per_user must be a whole number from 1 to 10000: how many requests one person may have waiting for approvers");
+        return fallback;
     }
 
     private static ListenConfig? ReadListen(YamlNode node, ConfigReader reader)

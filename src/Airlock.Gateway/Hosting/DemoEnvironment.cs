@@ -53,7 +53,16 @@ public sealed class DemoEnvironment : IAsyncDisposable
     public static async Task<DemoEnvironment> StartAsync(string? directory, int gatewayPort, int httpPort, string policyDirectory, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         directory = Path.GetFullPath(directory ?? Path.Combine(Path.GetTempPath(), "airlock-demo-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
-        System.IO.Directory.CreateDirectory(directory);
+        // Private to whoever runs the demo: it holds the store, demo.json (tokens) and secrets/ (issue 14, class J).
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         progress?.Report($"Starting a throwaway PostgreSQL in {directory} and loading sample customers and orders…");
         var database = await DemoDatabase.StartAsync(new DemoDatabaseOptions { Directory = directory }, cancellationToken);
         try

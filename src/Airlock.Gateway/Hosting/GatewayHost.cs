@@ -27,6 +27,7 @@ public sealed class GatewayHost : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _stopOrder = [];
     private readonly List<string> _stopFaults = [];
+    private readonly List<string> _storeWarnings = [];
     private MaskingCache? _masking;
 
     private Microsoft.Extensions.Logging.ILogger? _log;
@@ -118,7 +119,7 @@ public sealed class GatewayHost : IAsyncDisposable
         Time = time;
         var secrets = new SecretResolver(baseDirectory: Path.GetDirectoryName(Path.GetFullPath(Config.SourceFile)));
 
-        Store = await StoreFactory.OpenAsync(new StoreOptions { Location = Config.Store, Durability = Config.Audit.Durability }, cancellationToken);
+        Store = await StoreFactory.OpenAsync(new StoreOptions { Location = Config.Store, Durability = Config.Audit.Durability, Warning = StoreWarning }, cancellationToken);
         _stopOrder.Add(Store);
 
         var key = Config.Audit.SigningKey is { } configured ? AuditSigningKey.FromPem(secrets.Resolve(configured.Reference), configured.ToString()) : null;
@@ -176,6 +177,7 @@ public sealed class GatewayHost : IAsyncDisposable
             Approvals = Approvals = new ActionApprovals(Store, Audit, () => Policy.Current, _masking.Current, time)
             {
                 Notifier = notifier,
+                MaxPendingPerUser = Config.MaxPendingPerUser,
                 GrantsChanged = (user, cancellationToken) => Sessions.RefreshGrantsAsync(user, cancellationToken),
                 LastMfa = LastMfaAsync,
             },
@@ -211,6 +213,19 @@ public sealed class GatewayHost : IAsyncDisposable
         var stepUp = StepUp.Configured ? await StepUp.LastStepUpAsync(user.Name, cancellationToken) : null;
         return stepUp is { } s && (user.MfaAt is not { } idp || s > idp) ? s : user.MfaAt;
     }
+
+    /// <summary>What the store fixed on its own (a store file readable by others, made 0600): logged, and kept for <c>airlock serve</c> to show.</summary>
+    private void StoreWarning(string id, string message)
+    {
+        _storeWarnings.Add(message);
+        if (_log is { } log)
+        {
+            HostLog.StoreWarning(log, message);
+        }
+    }
+
+    /// <summary>The store's warnings at start (AL1025: a file readable by others was made private).</summary>
+    public IReadOnlyList<string> StoreWarnings => _storeWarnings;
 
     /// <summary>The resource's upstream from policy, with this gateway's override applied, and its password read now.</summary>
     private UpstreamTarget? ResolveUpstream(string resource, SecretResolver secrets)

@@ -24,12 +24,23 @@ public sealed partial class ActionApprovals
         var snapshot = policy();
         CheckAccessRequest(snapshot, resource, grant, duration, reason);
         var now = time.GetUtcNow();
-        var request = GrantRequest(AccessKind, user, resource, grant, duration, reason, $"grant {grant} on {resource} for {duration}", snapshot, now, PendingLifetime);
-        await RecordAsync(AuditEventKinds.ApprovalRequested, request, user.Name, null, null, cancellationToken);
-        await store.Approvals.CreateAsync(request, cancellationToken);
-        Notify(ApprovalEvents.Created, request, user.Name, now);
-        return request;
+
+        // One pending request per grant and resource: asking again (another duration or reason included)
+        // returns the one waiting, so approvers see each ask once.
+        var digest = AccessDigest(user.Name, resource, grant);
+        if (await PendingForAsync(user.Name, resource, digest, now, cancellationToken) is { } pending)
+        {
+            return pending;
+        }
+
+        var summary = $"grant {grant} on {resource} for {duration}";
+        await CheckPendingCapAsync(user.Name, resource, summary, null, now, cancellationToken);
+        var request = GrantRequest(AccessKind, user, resource, grant, duration, reason, summary, snapshot, now, PendingLifetime) with { ActionDigest = digest };
+        return await CreatePendingAsync(request, null, cancellationToken);
     }
+
+    /// <summary>What makes two access requests the same: requester, resource and grant (an action's digest, with a text no statement has).</summary>
+    private static string AccessDigest(string user, string resource, string grant) => DigestOf(user, resource, "\0airlock-access-request:" + grant, []);
 
     /// <summary>
     /// Break-glass: a member of the grant's <c>break_glass</c> groups takes the grant at once, with a reason.

@@ -132,11 +132,13 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
         }
 
         var summary = Summary(exactText, parameters);
+        var structure = ApprovalStructure.Of(verdict.Analysis, verdict.AuditText).ToJson();
         if (AutoApproval(session, verdict, now) is { } auto)
         {
-            return await AutoApproveAsync(session, verdict, digest, summary, auto, now, cancellationToken);
+            return await AutoApproveAsync(session, verdict, digest, summary, structure, auto, now, cancellationToken);
         }
 
+        await CheckPendingCapAsync(user, session.Resource, verdict.AuditText, session.Id, now, cancellationToken);
         var created = new ApprovalRequestRecord
         {
             Id = NewId(),
@@ -150,13 +152,13 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
             State = Pending,
             CreatedAt = now,
             ExpiresAt = now + PendingLifetime,
+            ExactText = exactText,
+            ExactParameters = parameters,
+            Structure = structure,
         };
 
-        // Recorded before it exists, as every action is: a request nobody can see in the trail is never made.
-        await RecordAsync(AuditEventKinds.ApprovalRequested, created, user, session.Id, null, cancellationToken);
-        await store.Approvals.CreateAsync(created, cancellationToken);
-        Notify(ApprovalEvents.Created, created, user, now);
-        return new ReviewOutcome(created.Id, Run: false, created.ExpiresAt);
+        var made = await CreatePendingAsync(created, session.Id, cancellationToken);
+        return new ReviewOutcome(made.Id, Run: false, made.ExpiresAt);
     }
 
     /// <summary>How often a waiting client's request is looked at again.</summary>
@@ -211,7 +213,7 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
     /// Policy approves at once: the request is made, approved and used in one go, and the trail says it was
     /// automatic and which rule entry (file:line:col) gave it.
     /// </summary>
-    private async ValueTask<ReviewOutcome> AutoApproveAsync(GatewaySession session, StatementVerdict verdict, string digest, string summary, AutoApproval auto, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<ReviewOutcome> AutoApproveAsync(GatewaySession session, StatementVerdict verdict, string digest, string summary, string structure, AutoApproval auto, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var by = $"policy:{verdict.RuleId} auto_approve at {auto.Location}";
         var request = new ApprovalRequestRecord
@@ -222,6 +224,7 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
             Resource = session.Resource,
             ActionDigest = digest,
             ActionSummary = summary,
+            Structure = structure,
             Rule = verdict.RuleId,
             PolicyRevision = verdict.PolicyRevision,
             State = Used,
@@ -291,146 +294,6 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
         return list;
     }
 
-    /// <summary>
-    /// One approver's yes. Refused (with <see cref="RefusedException"/>) for the requester, for anyone outside
-    /// the rule's approver groups, for an approver whose MFA is older than the rule's <c>approvers.mfa</c>,
-    /// for a second vote, and for a request that is no longer pending.
-    /// </summary>
-    public async ValueTask<ApprovalRequestRecord> ApproveAsync(string id, GatewayUser approver, string? comment, CancellationToken cancellationToken)
-    {
-        var (request, requirement) = await OpenForVoteAsync(id, approver, cancellationToken);
-        var now = time.GetUtcNow();
-        if (!await store.Approvals.AddVoteAsync(new ApprovalVoteRecord { RequestId = id, Approver = approver.Name, Verdict = "approve", Comment = comment, At = now, IdpGroups = approver.IdpGroups }, cancellationToken))
-        {
-            throw new RefusedException(ApprovalErrors.AlreadyVoted, $"{approver.Name} has already voted on {id}");
-        }
-
-        var votes = await store.Approvals.ListVotesAsync(id, cancellationToken);
-        var snapshot = policy();
-        // Each voter as they were when they voted: their IdP groups too, which policy may map to approver groups.
-        var approvers = votes.Where(v => v.Verdict == "approve").Select(v => snapshot.ResolvePrincipal(new PrincipalInfo { User = v.Approver, IdpGroups = v.IdpGroups }));
-        if (!PolicySnapshot.IsSatisfied(requirement, approvers, request.Requester))
-        {
-            await RecordAsync(AuditEventKinds.ApprovalVoted, request, approver.Name, null, comment, cancellationToken);
-            return request;
-        }
-
-        // An action's approval waits its window to be used; an access request's lasts as long as its grant;
-        // a break-glass review, once decided, is only a record.
-        var window = request.Kind switch
-        {
-            AccessKind => request.Duration ?? TimeSpan.Zero,
-            BreakGlassKind => request.ExpiresAt - now,
-            _ => requirement.Window > TimeSpan.Zero ? requirement.Window : DefaultWindow,
-        };
-        if (!await store.Approvals.TransitionAsync(id, Pending, Approved, now, approver.Name, comment, cancellationToken, expiresAt: now + window))
-        {
-            throw new RefusedException(ApprovalErrors.NotPending, $"{id} was decided by someone else first");
-        }
-
-        var approved = request with { State = Approved, DecidedAt = now, DecidedBy = approver.Name, Comment = comment, ExpiresAt = now + window };
-        await RecordAsync(AuditEventKinds.ApprovalApproved, approved, approver.Name, null, comment, cancellationToken);
-        if (request.Kind == AccessKind)
-        {
-            await GiveGrantAsync(approved, now, cancellationToken);
-        }
-
-        Notify(ApprovalEvents.Approved, approved, approver.Name, now);
-        return approved;
-    }
-
-    /// <summary>One approver's no, with a reason: the request is denied at once.</summary>
-    public async ValueTask<ApprovalRequestRecord> DenyAsync(string id, GatewayUser approver, string reason, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(reason))
-        {
-            throw new RefusedException(ApprovalErrors.ReasonRequired, "a denial needs a reason");
-        }
-
-        var (request, _) = await OpenForVoteAsync(id, approver, cancellationToken);
-        var now = time.GetUtcNow();
-        await store.Approvals.AddVoteAsync(new ApprovalVoteRecord { RequestId = id, Approver = approver.Name, Verdict = "deny", Comment = reason, At = now, IdpGroups = approver.IdpGroups }, cancellationToken);
-        if (!await store.Approvals.TransitionAsync(id, Pending, Denied, now, approver.Name, reason, cancellationToken))
-        {
-            throw new RefusedException(ApprovalErrors.NotPending, $"{id} was decided by someone else first");
-        }
-
-        var denied = request with { State = Denied, DecidedAt = now, DecidedBy = approver.Name, Comment = reason };
-        await RecordAsync(AuditEventKinds.ApprovalDenied, denied, approver.Name, null, reason, cancellationToken);
-        if (request.Kind == BreakGlassKind)
-        {
-            // The review found the break-glass unjustified: what it gave ends now.
-            foreach (var grant in (await store.Grants.ListActiveAsync(now, request.Requester, cancellationToken)).Where(g => g.ApprovalId == id))
-            {
-                await RevokeAsync(grant, approver.Name, now, cancellationToken);
-            }
-        }
-
-        Notify(ApprovalEvents.Denied, denied, approver.Name, now);
-        return denied;
-    }
-
-    /// <summary>
-    /// The checks every vote passes: the request is pending and alive, the voter is not its requester, is one
-    /// of its rule's approvers, and proved MFA recently enough if the rule asks for that.
-    /// </summary>
-    private async ValueTask<(ApprovalRequestRecord Request, ApprovalRequirement Requirement)> OpenForVoteAsync(string id, GatewayUser approver, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(approver);
-        var request = await store.Approvals.GetAsync(id, cancellationToken) ?? throw new RefusedException(ApprovalErrors.NotFound, $"no approval request {id}");
-        request = await ExpireIfOpenAsync(request, time.GetUtcNow(), cancellationToken);
-        if (request.State != Pending)
-        {
-            throw new RefusedException(ApprovalErrors.NotPending, $"{id} is {request.State}, not pending");
-        }
-
-        if (string.Equals(request.Requester, approver.Name, StringComparison.Ordinal))
-        {
-            await RecordAsync(AuditEventKinds.ApprovalRefused, request, approver.Name, null, "self-approval", cancellationToken);
-            throw new RefusedException(ApprovalErrors.SelfApproval, $"{approver.Name} asked for {id} and cannot decide it: nobody approves their own request");
-        }
-
-        var snapshot = policy();
-        var requirement = RequirementOf(request, snapshot)
-            ?? throw new RefusedException(ApprovalErrors.RuleGone, $"{(request.Kind == AccessKind ? "grant " + request.Grant : "rule " + request.Rule)} no longer asks for approval in policy revision {snapshot.Revision}; ask again");
-
-        var check = PolicySnapshot.CanApprove(requirement, snapshot.ResolvePrincipal(approver.PrincipalInfo()), request.Requester);
-        if (!check.Allowed)
-        {
-            await RecordAsync(AuditEventKinds.ApprovalRefused, request, approver.Name, null, "not an approver", cancellationToken);
-            throw new RefusedException(ApprovalErrors.NotAnApprover, $"{check.Reason}, so cannot decide {id} ({request.Rule})");
-        }
-
-        if (requirement.MfaWithin is { } within)
-        {
-            await CheckMfaFreshAsync(request, approver, within, cancellationToken);
-        }
-
-        return (request, requirement);
-    }
-
-    /// <summary>
-    /// Refuses (and records) a vote by an approver whose last MFA is unknown or older than
-    /// <paramref name="within"/>: the decision should come from the person, not just from their token.
-    /// </summary>
-    private async ValueTask CheckMfaFreshAsync(ApprovalRequestRecord request, GatewayUser approver, TimeSpan within, CancellationToken cancellationToken)
-    {
-        var last = LastMfa is { } lastMfa ? await lastMfa(approver, cancellationToken) : null;
-        var now = time.GetUtcNow();
-        if (last is { } at && now - at <= within)
-        {
-            return;
-        }
-
-        var wanted = DurationText.Format(within);
-        var seen = last is { } old ? $"{approver.Name}'s last MFA was {DurationText.Format(TimeSpan.FromSeconds(Math.Floor((now - old).TotalSeconds)))} ago" : $"{approver.Name} has no MFA on record";
-        await RecordAsync(AuditEventKinds.ApprovalRefused, request, approver.Name, null, $"MFA not fresh (needed within {wanted})", cancellationToken);
-        throw new RefusedException(
-            IdentityErrors.MfaNotFresh,
-            $"{(request.Kind == ActionKind ? "rule " + request.Rule : "grant " + request.Grant)} wants its approvers to have proved MFA within the last {wanted} to decide {request.Id}, and {seen}: "
-            + "step up with airlock mfa --code 123456 (the code from your authenticator app), then decide again");
-    }
-
     private async ValueTask<ApprovalRequestRecord> ExpireIfOpenAsync(ApprovalRequestRecord request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (request.ExpiresAt > now || request.State is not (Pending or Approved))
@@ -445,64 +308,5 @@ public sealed partial class ActionApprovals(IAirlockStore store, AuditTrail audi
         }
 
         return request with { State = Expired };
-    }
-
-    private async ValueTask RecordAsync(string kind, ApprovalRequestRecord request, string? user, string? sessionId, string? comment, CancellationToken cancellationToken)
-    {
-        var detail = new Dictionary<string, string>(StringComparer.Ordinal) { ["approval_id"] = request.Id, ["requester"] = request.Requester, ["state"] = request.State };
-        if (request.Grant is { } grant)
-        {
-            detail["grant"] = grant;
-        }
-
-        await audit.AppendAsync(
-            new AuditEvent
-            {
-                Kind = kind,
-                User = user,
-                SessionId = sessionId,
-                Resource = request.Resource,
-                ActionType = "approval",
-                Text = request.ActionSummary,
-                Rule = request.Rule,
-                PolicyRevision = request.PolicyRevision,
-                Error = comment,
-                Detail = detail,
-            },
-            cancellationToken);
-    }
-
-    /// <summary>What reviewers see: the exact text and parameter values, with detected secrets masked.</summary>
-    private string Summary(string text, IReadOnlyList<byte[]?> parameters)
-    {
-        var engine = masking();
-        var summary = new StringBuilder(engine.Mask(text));
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            summary.Append(i == 0 ? "\nparameters: " : ", ").Append('$').Append(i + 1).Append(" = ");
-            summary.Append(parameters[i] is { } p ? "'" + engine.Mask(Encoding.UTF8.GetString(p)) + "'" : "NULL");
-        }
-
-        return summary.ToString();
-    }
-
-    /// <summary>Short enough to type, random enough (80 bits) not to guess.</summary>
-    private static string NewId() => "apr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
-
-    /// <summary>
-    /// Tells the notifier (webhooks: Slack and other systems outside the gateway). The free text people wrote,
-    /// the requester's reason and the approver's comment or denial reason, goes through the masking engine
-    /// first, as the audit trail's free text does: a pasted password or card number stays here.
-    /// </summary>
-    private void Notify(string @event, ApprovalRequestRecord request, string? actor, DateTimeOffset at)
-    {
-        if (Notifier is not { } notifier)
-        {
-            return;
-        }
-
-        var engine = masking();
-        string? Masked(string? text) => string.IsNullOrEmpty(text) ? text : engine.Mask(text);
-        notifier.Notify(new ApprovalNotification(@event, request with { Reason = Masked(request.Reason), Comment = Masked(request.Comment) }, actor, at));
     }
 }

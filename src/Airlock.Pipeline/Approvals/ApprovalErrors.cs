@@ -12,4 +12,9 @@ public static class ApprovalErrors
     public const string RuleGone = "AL1007";
     public const string InvalidAccessRequest = "AL1008";
 
+    /// <summary>A requester has as many pending requests as one person may have (<see cref="ActionApprovals.MaxPendingPerUser"/>).</summary>
+    public const string TooManyPending = "AL1022";
+
+    /// <summary>A request to the admin API whose body or query is malformed or out of range (an overflowing duration, a number too large).</summary>
+    public const string BadRequest = "AL1023";
 }

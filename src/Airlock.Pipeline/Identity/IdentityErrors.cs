@@ -20,4 +20,10 @@ public static class IdentityErrors
 
     /// <summary>An action that policy wants done with fresh MFA (a review vote, an access decision) by someone whose MFA is too old.</summary>
     public const string MfaNotFresh = "AL1014";
+
+    /// <summary>An MFA step-up refused unheard: the user's last codes were wrong, and the next is heard only after a back-off (HTTP 429, Retry-After).</summary>
+    public const string MfaBackOff = "AL1020";
+
+    /// <summary>An MFA step-up refused unheard: too many wrong codes within the hour locked the user's step-up for a while (HTTP 429, Retry-After; audited as auth.mfa_locked).</summary>
+    public const string MfaLockedOut = "AL1021";
 }

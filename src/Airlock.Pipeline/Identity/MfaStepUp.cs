@@ -16,6 +16,9 @@ public sealed class MfaStepUp(IReadOnlyDictionary<string, byte[]> secrets, IAirl
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _verified = new(StringComparer.Ordinal);
 
+    /// <summary>The user's TOTP failure budget: back-off and lockout, shared by the gateways on the store.</summary>
+    public MfaFailureBudget Budget { get; init; } = new(store, audit, time);
+
     /// <summary>How long a step-up counts.</summary>
     public static TimeSpan Freshness { get; } = TimeSpan.FromMinutes(15);
 
@@ -53,11 +56,19 @@ public sealed class MfaStepUp(IReadOnlyDictionary<string, byte[]> secrets, IAirl
             throw new RefusedException(IdentityErrors.MfaFailed, $"{user.Name} has no TOTP set up on this gateway (users.{user.Name}.totp in its config)");
         }
 
+        // Counted as a failure before the code is looked at, on every gateway sharing the store; refused unheard
+        // while the user backs off or is locked out (MfaFailureBudget).
+        await Budget.ChargeAsync(user.Name, cancellationToken);
         var now = time.GetUtcNow();
         var step = Totp.Match(secret, code, now);
 
         // The store decides replays in one statement, so a code used on another gateway is refused here too.
         var replayed = step is { } s && !await store.MfaStepUps.TryRecordAsync(new MfaStepUpRecord(user.Name, now, s), cancellationToken);
+        if (replayed)
+        {
+            await Budget.RefundAsync(user.Name, cancellationToken);
+        }
+
         if (step is null || replayed)
         {
             var why = step is null ? "the code is wrong or too old" : "the code was used already";
@@ -65,6 +76,7 @@ public sealed class MfaStepUp(IReadOnlyDictionary<string, byte[]> secrets, IAirl
             throw new RefusedException(IdentityErrors.MfaFailed, $"MFA step-up refused: {why}; wait for the next code from your authenticator app");
         }
 
+        await Budget.ClearAsync(user.Name, cancellationToken);
         _verified[user.Name] = now;
         await audit.AppendAsync(new AuditEvent { Kind = AuditEventKinds.MfaVerified, User = user.Name, ActionType = "mfa", Mfa = true }, cancellationToken);
         return now;

@@ -47,6 +47,12 @@ internal static class GatewayErrors
         $"AL0909: this statement needs an MFA step-up: policy allows it only with MFA (it is refused by {rule} without)",
         Hint: "Run: airlock mfa --code <the 6 digits from your authenticator app>, then run the statement again (a step-up counts for 15 minutes, in this session too).");
 
+    /// <summary>A held statement for which no approval request could be made (AL1022: the requester has too many waiting).</summary>
+    public static PgError ApprovalRefused(RefusedException refusal) => new(
+        refusal.ErrorId == ApprovalErrors.TooManyPending ? "53400" : "42501",
+        refusal.Message,
+        Hint: "Nothing ran. See your waiting requests with airlock reviews list, and ask an approver to decide them.");
+
     public static PgError ApprovalDenied(string requestId, string? by, string? reason) => new(
         "42501",
         $"AL0907: request {requestId} was denied by {by ?? "an approver"}" + (string.IsNullOrWhiteSpace(reason) ? string.Empty : $": {reason}"),

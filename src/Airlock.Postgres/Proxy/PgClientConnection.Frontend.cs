@@ -199,7 +199,17 @@ internal sealed partial class PgClientConnection
     private async ValueTask<(ReviewOutcome Review, PgError? Refusal)> ReviewHeldAsync(StatementVerdict verdict, string text, IReadOnlyList<byte[]?> parameters, CancellationToken cancellationToken)
     {
         var approvals = _services.Approvals!;
-        var review = await approvals.ReviewAsync(_session!, verdict, text, parameters, cancellationToken);
+        ReviewOutcome review;
+        try
+        {
+            review = await approvals.ReviewAsync(_session!, verdict, text, parameters, cancellationToken);
+        }
+        catch (RefusedException ex)
+        {
+            // No request was made (the requester has too many waiting: AL1022); the statement is refused.
+            return (new ReviewOutcome(string.Empty, Run: false, default), GatewayErrors.ApprovalRefused(ex));
+        }
+
         if (review.Run)
         {
             return (review, null);
@@ -520,7 +530,7 @@ internal sealed partial class PgClientConnection
         try
         {
             var blocked = ActionEvent(AuditEventKinds.ActionBlocked, verdict) with { Outcome = verdict.Effect == RuleEffect.Review ? "held" : "denied" };
-            if (approvalId is not null)
+            if (!string.IsNullOrEmpty(approvalId))
             {
                 blocked = blocked with { Detail = new Dictionary<string, string>(StringComparer.Ordinal) { ["approval_id"] = approvalId } };
             }

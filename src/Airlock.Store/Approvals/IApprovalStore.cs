@@ -5,6 +5,16 @@ public interface IApprovalStore
 {
     ValueTask CreateAsync(ApprovalRequestRecord request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates a request unless its requester already has a pending one for the same action on the same resource
+    /// (same <see cref="ApprovalRequestRecord.ActionDigest"/>): then nothing is written and the answer is false.
+    /// One statement against a unique index, so two gateways racing with the same action make one request.
+    /// </summary>
+    ValueTask<bool> TryCreateAsync(ApprovalRequestRecord request, CancellationToken cancellationToken = default);
+
+    /// <summary>How many requests of <paramref name="kinds"/> a user has pending that are not past their expiry at <paramref name="now"/>.</summary>
+    ValueTask<int> CountPendingAsync(string requester, IReadOnlyList<string> kinds, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     ValueTask<ApprovalRequestRecord?> GetAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Requests in a state (or all), newest first.</summary>

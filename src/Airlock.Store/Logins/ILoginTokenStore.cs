@@ -35,4 +35,17 @@ public interface IMfaStepUpStore
 
     /// <summary>Step-ups verified at or after <paramref name="since"/>.</summary>
     ValueTask<IReadOnlyList<MfaStepUpRecord>> ListSinceAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    /// <summary>A user's TOTP failure budget as it stands, or null when they have no failures on record.</summary>
+    ValueTask<MfaFailureRecord?> GetFailuresAsync(string user, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes a user's failure budget if nobody changed it since it was read: <paramref name="expectedVersion"/>
+    /// is the version read (null: there was no row). False when another gateway got there first; the caller
+    /// reads again. One statement, so attempts from every gateway sharing the store are counted, none lost.
+    /// </summary>
+    ValueTask<bool> TryWriteFailuresAsync(MfaFailureRecord next, long? expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets a user's failures (a successful step-up).</summary>
+    ValueTask ClearFailuresAsync(string user, CancellationToken cancellationToken = default);
 }

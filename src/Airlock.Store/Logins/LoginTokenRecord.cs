@@ -34,3 +34,10 @@ public sealed record LoginTokenRecord
 
 /// <summary>A TOTP step-up: who, when, and the code's time step (a code is used once, on every gateway sharing the store).</summary>
 public sealed record MfaStepUpRecord(string User, DateTimeOffset VerifiedAt, long Step);
+
+/// <summary>
+/// A user's TOTP failures since their last successful step-up: how many in the window that began at
+/// <see cref="WindowStart"/>, the earliest time the next attempt is heard (back-off), and the end of a lockout.
+/// <see cref="Version"/> changes at every write, so concurrent writers notice each other.
+/// </summary>
+public sealed record MfaFailureRecord(string User, long Failures, DateTimeOffset WindowStart, DateTimeOffset? NotBefore, DateTimeOffset? LockedUntil, long Version);

@@ -31,6 +31,9 @@ internal static class Db
 
     public static DbCommand With(this DbCommand command, string name, int? value) => command.With(name, (object?)value).Typed(DbType.Int32);
 
+    /// <summary>Adds the parameter only when <paramref name="condition"/> holds (a statement that does not name it).</summary>
+    public static DbCommand WithIf(this DbCommand command, bool condition, string name, long? value) => condition ? command.With(name, value) : command;
+
     private static DbCommand Typed(this DbCommand command, DbType type)
     {
         command.Parameters[^1].DbType = type;

@@ -78,4 +78,27 @@ internal sealed class RelationalMfaStepUpStore(StoreDialect dialect) : Relationa
             c => c.With("@since", UnixMicros.From(since)),
             r => new MfaStepUpRecord(r.GetString(0), UnixMicros.ToTime(r.GetInt64(1)), r.GetInt64(2)),
             cancellationToken);
+
+    public ValueTask<MfaFailureRecord?> GetFailuresAsync(string user, CancellationToken cancellationToken = default) =>
+        QuerySingleAsync(
+            "SELECT user_name, failures, window_start, not_before, locked_until, version FROM mfa_failures WHERE user_name = @user",
+            c => c.With("@user", user),
+            r => new MfaFailureRecord(r.GetString(0), r.GetInt64(1), UnixMicros.ToTime(r.GetInt64(2)), UnixMicros.ToTime(r.NullableInt64(3)), UnixMicros.ToTime(r.NullableInt64(4)), r.GetInt64(5)),
+            cancellationToken);
+
+    public async ValueTask<bool> TryWriteFailuresAsync(MfaFailureRecord next, long? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        var sql = expectedVersion is null
+            ? "INSERT INTO mfa_failures (user_name, failures, window_start, not_before, locked_until, version) VALUES (@user, @failures, @start, @notBefore, @locked, @version) ON CONFLICT (user_name) DO NOTHING"
+            : "UPDATE mfa_failures SET failures = @failures, window_start = @start, not_before = @notBefore, locked_until = @locked, version = @version WHERE user_name = @user AND version = @expected";
+        return await ExecuteAsync(
+            sql,
+            c => c.With("@user", next.User).With("@failures", next.Failures).With("@start", UnixMicros.From(next.WindowStart)).With("@notBefore", UnixMicros.From(next.NotBefore))
+                .With("@locked", UnixMicros.From(next.LockedUntil)).With("@version", next.Version).WithIf(expectedVersion is not null, "@expected", expectedVersion),
+            cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public async ValueTask ClearFailuresAsync(string user, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync("DELETE FROM mfa_failures WHERE user_name = @user", c => c.With("@user", user), cancellationToken).ConfigureAwait(false);
 }

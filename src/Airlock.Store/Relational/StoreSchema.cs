@@ -174,5 +174,30 @@ internal static class StoreSchema
                 step         bigint NOT NULL
             );
             """),
+        new(4, "approval requests keep the exact text and its structure for their deciders; one pending request per exact action; TOTP failure budgets shared between gateways", """
+            ALTER TABLE approval_requests ADD COLUMN exact_text text;
+            ALTER TABLE approval_requests ADD COLUMN exact_parameters text;
+            ALTER TABLE approval_requests ADD COLUMN structure text;
+
+            -- Older builds made duplicates; the newest pending one stays, the others expire (issue 14, class I).
+            UPDATE approval_requests SET state = 'expired'
+             WHERE state = 'pending' AND action_digest IS NOT NULL
+               AND EXISTS (SELECT 1 FROM approval_requests newer
+                            WHERE newer.state = 'pending' AND newer.requester = approval_requests.requester
+                              AND newer.resource = approval_requests.resource AND newer.action_digest = approval_requests.action_digest
+                              AND (newer.created_at > approval_requests.created_at
+                                   OR (newer.created_at = approval_requests.created_at AND newer.id > approval_requests.id)));
+            CREATE UNIQUE INDEX approval_requests_pending_once ON approval_requests (requester, resource, action_digest) WHERE state = 'pending';
+            CREATE INDEX approval_requests_requester ON approval_requests (requester, state);
+
+            CREATE TABLE mfa_failures (
+                user_name     text PRIMARY KEY,
+                failures      bigint NOT NULL,
+                window_start  bigint NOT NULL,
+                not_before    bigint,
+                locked_until  bigint,
+                version       bigint NOT NULL
+            );
+            """),
     ];
 }

@@ -34,6 +34,7 @@ internal sealed class SqliteDialect : StoreDialect
     private readonly Task? _flusher;
     private SafeFileHandle? _wal;
     private int _dirty;
+    private int _filesChecked;
     private SqliteCommand? _insert;
 
     public SqliteDialect(StoreOptions options)
@@ -71,13 +72,11 @@ internal sealed class SqliteDialect : StoreDialect
             throw new StoreException(StoreErrors.CannotOpen, $"the store {_path} does not exist");
         }
 
-        if (!_options.ReadOnly)
+        // Once per store, before SQLite first creates anything: private files in a directory only we may write.
+        var first = !_options.ReadOnly && Interlocked.Exchange(ref _filesChecked, 1) == 0;
+        if (first)
         {
-            var directory = Path.GetDirectoryName(_path);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
+            SqliteFileModes.Prepare(_path, _options.Warning);
         }
 
         var connection = new SqliteConnection(_connectionString);
@@ -94,6 +93,11 @@ internal sealed class SqliteDialect : StoreDialect
 
             await using var command = Db.Command(connection, pragmas);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (first)
+            {
+                SqliteFileModes.CheckCompanions(_path, _options.Warning);
+            }
+
             return connection;
         }
         catch

@@ -5,7 +5,7 @@ namespace Airlock.Store.Tests.Conformance;
 public abstract partial class StoreConformanceTests
 {
     /// <summary>The newest schema version this build knows.</summary>
-    private const int Latest = 3;
+    private const int Latest = 4;
 
     [Fact]
     public async Task A_fresh_store_is_migrated_to_the_latest_schema_version()
@@ -34,6 +34,7 @@ public abstract partial class StoreConformanceTests
         await RunSqlAsync("DROP TABLE mfa_stepups");
         await RunSqlAsync("DROP INDEX api_tokens_revoked");
         await RunSqlAsync("ALTER TABLE approval_votes DROP COLUMN idp_groups");
+        await DowngradeFrom4Async();
         await RunSqlAsync("DELETE FROM schema_migrations WHERE version >= 2");
 
         await using var again = await ReopenStoreAsync();
@@ -47,6 +48,51 @@ public abstract partial class StoreConformanceTests
         Assert.Equal("0", await RunSqlAsync("SELECT count(*) FROM approval_requests WHERE duration_seconds IS NOT NULL"));
         Assert.Equal("0", await RunSqlAsync("SELECT count(*) FROM grants WHERE reason IS NOT NULL"));
         await RunSqlAsync("DROP INDEX approval_requests_action");
+    }
+
+    [Fact]
+    public async Task A_store_at_version_3_is_migrated_to_4_keeping_the_newest_of_duplicate_pending_requests()
+    {
+        await using (var store = await OpenStoreAsync())
+        {
+            await store.Audit.AppendAsync(ChainSealer.Of(1));
+        }
+
+        await DowngradeFrom4Async();
+        await RunSqlAsync("DELETE FROM schema_migrations WHERE version >= 4");
+
+        // What a version-3 gateway could leave: three pending requests for one action, and others.
+        foreach (var (id, minute, digest, state) in new[] { ("dup-old", 0, "d1", "pending"), ("dup-mid", 1, "d1", "pending"), ("dup-new", 2, "d1", "pending"), ("other", 0, "d2", "pending"), ("used", 0, "d1", "used") })
+        {
+            await RunSqlAsync(
+                "INSERT INTO approval_requests (id, kind, requester, resource, action_digest, action_summary, rule, policy_revision, state, created_at, expires_at) "
+                + $"VALUES ('{id}', 'action', 'alice', 'demo', '{digest}', 'DELETE …', 'r', 'rev', '{state}', {UnixMicros.From(T0.AddMinutes(minute))}, {UnixMicros.From(T0.AddHours(1))})");
+        }
+
+        await using var again = await ReopenStoreAsync();
+        Assert.Equal(Latest, again.SchemaVersion);
+        Assert.Equal(1, (await again.Audit.ReadHeadAsync()).Seq);
+        Assert.Equal("pending", (await again.Approvals.GetAsync("dup-new"))!.State);
+        Assert.Equal("expired", (await again.Approvals.GetAsync("dup-old"))!.State);
+        Assert.Equal("expired", (await again.Approvals.GetAsync("dup-mid"))!.State);
+        Assert.Equal("pending", (await again.Approvals.GetAsync("other"))!.State);
+        Assert.Equal("used", (await again.Approvals.GetAsync("used"))!.State);
+        Assert.Null((await again.Approvals.GetAsync("dup-new"))!.ExactText);
+
+        // The new index holds from now on, and the new table is there.
+        Assert.False(await again.Approvals.TryCreateAsync(Request("dup-4", 3) with { Resource = "demo", ActionDigest = "d1" }));
+        Assert.Null(await again.MfaStepUps.GetFailuresAsync("bob"));
+    }
+
+    /// <summary>Undoes schema version 4, back to what a version-3 build left behind.</summary>
+    private async Task DowngradeFrom4Async()
+    {
+        await RunSqlAsync("DROP INDEX approval_requests_pending_once");
+        await RunSqlAsync("DROP INDEX approval_requests_requester");
+        await RunSqlAsync("ALTER TABLE approval_requests DROP COLUMN exact_text");
+        await RunSqlAsync("ALTER TABLE approval_requests DROP COLUMN exact_parameters");
+        await RunSqlAsync("ALTER TABLE approval_requests DROP COLUMN structure");
+        await RunSqlAsync("DROP TABLE mfa_failures");
     }
 
     [Fact]
