@@ -11,7 +11,7 @@ namespace Airlock.Audit;
 /// would carry it), an unknown field, other escapes (<c>\u0061</c> for <c>a</c>), other number forms
 /// (<c>1.0</c>, <c>1e0</c>), whitespace, or another field order.
 /// </summary>
-internal static class CanonicalBody
+public static class CanonicalBody
 {
     private static readonly string[] Fields =
     [
@@ -265,4 +265,4 @@ internal static class CanonicalBody
 }
 
 /// <summary>The result of <see cref="CanonicalBody.Read"/>: the event, or the error id and reason.</summary>
-internal sealed record CanonicalRead(StoredAuditEvent? Event, string? ErrorId, string? Reason);
+public sealed record CanonicalRead(StoredAuditEvent? Event, string? ErrorId, string? Reason);
