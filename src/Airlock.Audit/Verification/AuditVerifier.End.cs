@@ -81,7 +81,11 @@ public static partial class AuditVerifier
         /// </summary>
         private AuditProblem? CheckPolicy()
         {
-            if (Events > 0 && Checkpoints == 0)
+            // A new store's first checkpoint comes with the timer, so a trail younger than interval + grace may have
+            // none yet; any older trail without one had its checkpoints deleted (or was never signed).
+            var allowed = options.CheckpointInterval + options.CheckpointGrace;
+            var sinceFirst = TimeSpan.FromMicroseconds(UnixMicros.From(options.Time.GetUtcNow()) - _firstUnsignedMicros);
+            if (Events > 0 && Checkpoints == 0 && sinceFirst > allowed)
             {
                 return new AuditProblem(AuditErrors.NoCheckpoint, 1, $"{Events} events and no checkpoint signs any of them: the checkpoints were deleted (or the trail was written without a signing key)");
             }
@@ -93,7 +97,6 @@ public static partial class AuditVerifier
             }
 
             var age = TimeSpan.FromMicroseconds(_newestMicros - _firstUnsignedMicros);
-            var allowed = options.CheckpointInterval + options.CheckpointGrace;
             return tail > 0 && age > allowed
                 ? new AuditProblem(AuditErrors.TailTooOld, LastSignedSeq + 1, string.Create(CultureInfo.InvariantCulture, $"event {LastSignedSeq + 1} ({Describe(_firstUnsignedMicros)}) is still unsigned {age.TotalSeconds:0.###} s before the newest event {LastSeq} ({Describe(_newestMicros)}); the policy signs within {allowed.TotalSeconds:0.###} s (interval + grace): later checkpoints were deleted"))
                 : null;

@@ -25,6 +25,12 @@ public sealed record AuditVerifyOptions
     /// </summary>
     public TimeSpan CheckpointGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The verifier's clock. Used once: a trail with no checkpoint at all is accepted only while its first event is
+    /// younger than interval + grace (a new store whose first checkpoint is not due yet); after that it fails (AL0732).
+    /// </summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary><c>--expect-seq</c>: the trail must reach at least this event (AL0739 otherwise).</summary>
     public long? ExpectSeq { get; init; }
 

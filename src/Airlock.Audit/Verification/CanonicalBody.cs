@@ -124,6 +124,12 @@ public static class CanonicalBody
 
         public CanonicalRead? Set(string name, ref Utf8JsonReader reader)
         {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                // The writer omits an absent field; a null says the same to one reader and something else to another.
+                return NotCanonical($"\"{name}\" is null (the writer omits absent fields)");
+            }
+
             switch (name)
             {
                 case "v": return Integer(ref reader, name, v => Version = v);
