@@ -41,7 +41,7 @@ internal static class AuditCheckpointCommands
         command.Add(policy.Interval);
         command.Add(policy.Grace);
         AuditCommands.SetAction(command, (parse, cancellationToken) => ExportAsync(
-            context, parse.GetValue(store), parse.GetValue(keys) ?? [], policy.ToOptions(parse), parse.GetValue(output), cancellationToken));
+            context, parse.GetValue(store), parse.GetValue(keys) ?? [], policy.ToOptions(parse, context), parse.GetValue(output), cancellationToken));
         return command;
     }
 

@@ -51,7 +51,7 @@ internal sealed class AuditPolicyOptions
 
     /// <summary>The verify options these flags give, with the gateway's defaults for those left out.</summary>
     /// <exception cref="CliUsageException">A value is out of range, or the checkpoint file cannot be read (AL0741).</exception>
-    public AuditVerifyOptions ToOptions(ParseResult parse)
+    public AuditVerifyOptions ToOptions(ParseResult parse, CliContext context)
     {
         var defaults = AuditVerifyOptions.Default;
         var every = parse.GetValue(EveryEvents) ?? defaults.CheckpointEveryEvents;
@@ -72,6 +72,7 @@ internal sealed class AuditPolicyOptions
             CheckpointInterval = parse.GetValue(Interval) is { } interval ? ParseDuration("--checkpoint-interval", interval) : defaults.CheckpointInterval,
             CheckpointGrace = parse.GetValue(Grace) is { } grace ? ParseDuration("--checkpoint-grace", grace) : defaults.CheckpointGrace,
             ExpectSeq = expectSeq,
+            Time = context.Time,
             ExpectCheckpoint = parse.GetValue(ExpectCheckpoint) is { } file ? ReadCheckpoint(file) : null,
         };
     }

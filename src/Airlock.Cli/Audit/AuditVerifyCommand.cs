@@ -33,7 +33,7 @@ internal static class AuditVerifyCommand
         };
         policy.AddTo(command);
         AuditCommands.SetAction(command, (parse, cancellationToken) => RunAsync(
-            context, parse.GetValue(store), parse.GetValue(keys) ?? [], policy.ToOptions(parse), parse.GetValue(json), parse.GetValue(progress), cancellationToken));
+            context, parse.GetValue(store), parse.GetValue(keys) ?? [], policy.ToOptions(parse, context), parse.GetValue(json), parse.GetValue(progress), cancellationToken));
         return command;
     }
 
