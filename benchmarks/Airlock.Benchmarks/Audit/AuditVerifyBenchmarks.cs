@@ -5,7 +5,7 @@ using BenchmarkDotNet.Attributes;
 namespace Airlock.Benchmarks.Audit;
 
 /// <summary>
-/// <see cref="AuditVerifier.VerifyAsync"/> over a trail of <see cref="Events"/> intent events on SQLite (built
+/// <see cref="AuditVerifier"/>.VerifyAsync over a trail of <see cref="Events"/> intent events on SQLite (built
 /// once in GlobalSetup by 64 concurrent writers through <see cref="AuditTrail"/>, with a checkpoint signed
 /// once 1,000 events are unsigned, so one per 1,000 to 1,064 events), with the public key, so every hash,
 /// column and checkpoint signature is checked. OperationsPerInvoke is the number of events: the time is

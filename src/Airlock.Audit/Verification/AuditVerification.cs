@@ -1,6 +1,6 @@
 namespace Airlock.Audit;
 
-/// <summary>The result of <see cref="AuditVerifier.VerifyAsync"/>.</summary>
+/// <summary>The result of <see cref="AuditVerifier"/>.VerifyAsync.</summary>
 public sealed record AuditVerification
 {
     /// <summary>True when no problem was found (see <see cref="SignaturesChecked"/> for how much that proves).</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Airlock.Store;
 
 namespace Airlock.Audit;
@@ -7,32 +6,45 @@ namespace Airlock.Audit;
 /// <summary>
 /// Reads the whole trail once, in order, in bounded memory (one event and one checkpoint at a time), and
 /// reports the first thing wrong:
-/// <list type="bullet">
-/// <item>an edited event: its hash no longer matches SHA-256(previous hash ‖ body) (AL0721), or an indexed
-/// column disagrees with the hashed body (AL0727);</item>
-/// <item>a deleted event: a gap in the numbering (AL0722);</item>
-/// <item>an inserted or reordered event: the body's own number differs from its row, or the chain breaks (AL0723, AL0721);</item>
-/// <item>a rewritten tail: a checkpoint's signed head hash differs from the chain (AL0726);</item>
-/// <item>truncation: a checkpoint, or the head row, names an event past the end of the trail (AL0724);</item>
-/// <item>a forged checkpoint: its signature does not verify with the given public key (AL0725), or it names an unknown key (AL0729);</item>
-/// <item>a deleted checkpoint: a gap in checkpoint ids, or fewer than the head row records (AL0730);</item>
-/// <item>a deleted head row (AL0731).</item>
-/// </list>
+/// <code>
+///   head row ─┐ (read first: a gateway appending meanwhile only moves it on)
+///   events ───┼─► each row: well-formed (AL0738) → numbered (AL0722) → canonical body (AL0728, AL0737)
+///             │     → its own seq (AL0723) → chained (AL0721) → columns = body (AL0727) → = head? (AL0736)
+///   checkpoints ─► each, at its event: in order (AL0735, AL0730) → signed this head (AL0726)
+///             │     → known key, good signature (AL0729, AL0725) → = the expected one (AL0740)
+///   end ──────┴─► truncation (AL0724, AL0730, AL0731, AL0736) → outside knowledge (AL0739, AL0740)
+///                 → with a key, the checkpoint policy: AL0732 no checkpoint, AL0733 tail too long, AL0734 tail too old
+/// </code>
+/// What verify proves alone, and what it needs from outside, is in docs/audit.md ("What verify proves").
 /// </summary>
-public static class AuditVerifier
+public static partial class AuditVerifier
 {
+    public static ValueTask<AuditVerification> VerifyAsync(
+        IAuditLog log,
+        IReadOnlyCollection<AuditVerifyingKey> keys,
+        IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        VerifyAsync(log, keys, AuditVerifyOptions.Default, progress, cancellationToken);
+
     public static async ValueTask<AuditVerification> VerifyAsync(
         IAuditLog log,
         IReadOnlyCollection<AuditVerifyingKey> keys,
+        AuditVerifyOptions options,
         IProgress<long>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         // The same key may be given twice (its private and its public file): one entry per key id.
         var keysById = keys.DistinctBy(k => k.KeyId, StringComparer.Ordinal).ToDictionary(k => k.KeyId, StringComparer.Ordinal);
-        var state = new State(keysById);
+        var state = new State(keysById, options);
+        if (state.CheckExpectedCheckpoint() is { } unusable)
+        {
+            return state.Fail(unusable, clock);
+        }
+
         using var chain = new AuditChain();
         var previous = new byte[AuditChainHead.HashLength];
         var computed = new byte[AuditChainHead.HashLength];
@@ -50,51 +62,34 @@ public static class AuditVerifier
             head = null;
         }
 
+        if (head?.Defect is { } headDefect)
+        {
+            return state.Fail(AuditErrors.MalformedRow, 0, $"the store's audit head row is malformed: {headDefect}; the store was edited by hand", clock);
+        }
+
+        state.Head = head;
+        if (head is { Seq: 0 } && !head.Hash.AsSpan().SequenceEqual(AuditChain.Genesis.Span))
+        {
+            return state.Fail(AuditErrors.HeadMismatch, 0, "the store's head row says the trail is empty but holds a hash other than the genesis (32 zero bytes): it was edited", clock);
+        }
+
         var checkpoints = log.ReadCheckpointsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (checkpoints)
         {
             var nextCheckpoint = await NextCheckpointAsync(checkpoints, state);
+            if (state.Problem is { } first)
+            {
+                return state.Fail(first, clock);
+            }
+
             await foreach (var row in log.ReadAsync(AuditQuery.All, cancellationToken))
             {
-                var expected = state.LastSeq + 1;
-                if (row.Seq != expected)
+                if (state.CheckRow(row, chain, previous, computed) is { } rowProblem)
                 {
-                    return state.Fail(AuditErrors.MissingEvents, expected, row.Seq == expected + 1
-                        ? $"event {expected} is missing: the trail jumps from {state.LastSeq} to {row.Seq} (an event was deleted)"
-                        : $"events {expected}..{row.Seq - 1} are missing: the trail jumps from {state.LastSeq} to {row.Seq} (events were deleted)", clock);
-                }
-
-                IndexedFields fields;
-                try
-                {
-                    fields = IndexedFields.Read(row.Body);
-                }
-                catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
-                {
-                    return state.Fail(AuditErrors.UnreadableEvent, row.Seq, $"event {row.Seq} is not a readable event body ({ex.GetType().Name}): it was edited", clock);
-                }
-
-                if (fields.Seq != row.Seq)
-                {
-                    return state.Fail(AuditErrors.OutOfOrder, row.Seq, $"the event stored at {row.Seq} says it is event {fields.Seq}: events were reordered, renumbered or inserted", clock);
-                }
-
-                chain.Next(previous, row.Body, computed);
-                if (!computed.AsSpan().SequenceEqual(row.Hash))
-                {
-                    // The previous link was already proven, so this row's body or hash is not what was chained here.
-                    return state.Fail(AuditErrors.HashMismatch, row.Seq, $"event {row.Seq} does not match its hash chained from event {state.LastSeq}: its content was edited, or it was inserted or moved here", clock);
-                }
-
-                if (ColumnMismatch(row, fields) is { } column)
-                {
-                    return state.Fail(AuditErrors.ColumnMismatch, row.Seq, $"event {row.Seq}: the {column} column disagrees with the hashed record (a search column was edited)", clock);
+                    return state.Fail(rowProblem, clock);
                 }
 
                 (previous, computed) = (computed, previous);
-                state.LastSeq = row.Seq;
-                state.Events++;
-
                 while (nextCheckpoint is not null && nextCheckpoint.Seq == row.Seq)
                 {
                     if (state.CheckCheckpoint(nextCheckpoint, previous) is { } problem)
@@ -103,16 +98,15 @@ public static class AuditVerifier
                     }
 
                     nextCheckpoint = await NextCheckpointAsync(checkpoints, state);
+                    if (state.Problem is { } readProblem)
+                    {
+                        return state.Fail(readProblem, clock);
+                    }
                 }
 
                 if (nextCheckpoint is not null && nextCheckpoint.Seq < row.Seq)
                 {
                     return state.Fail(AuditErrors.CheckpointMismatch, nextCheckpoint.Seq, $"checkpoint {nextCheckpoint.Id} covers event {nextCheckpoint.Seq}, which is out of order with the trail", clock);
-                }
-
-                if (state.Problem is { } idProblem)
-                {
-                    return state.Fail(idProblem, clock);
                 }
 
                 if ((state.Events & 0x3FFF) == 0)
@@ -127,23 +121,8 @@ public static class AuditVerifier
             }
         }
 
-        if (head is null)
-        {
-            return state.Fail(AuditErrors.HeadMissing, state.LastSeq, "the store's audit head row was deleted: the store was edited by hand", clock);
-        }
-
-        if (head.Seq > state.LastSeq)
-        {
-            return state.Fail(AuditErrors.Truncated, state.LastSeq + 1, $"the store's head says the trail reached event {head.Seq}, but it ends at {state.LastSeq}: events were deleted from the end", clock);
-        }
-
-        if (head.CheckpointId > state.LastCheckpointId)
-        {
-            return state.Fail(AuditErrors.MissingCheckpoint, head.CheckpointSeq, $"the store's head records checkpoint {head.CheckpointId} (event {head.CheckpointSeq}), but the last checkpoint is {state.LastCheckpointId}: checkpoints were deleted from the end", clock);
-        }
-
         progress?.Report(state.Events);
-        return state.Result(clock, problem: null);
+        return state.Fail(state.CheckEnd(), clock);
     }
 
     private static async ValueTask<AuditCheckpointRow?> NextCheckpointAsync(IAsyncEnumerator<AuditCheckpointRow> checkpoints, State state)
@@ -154,80 +133,7 @@ public static class AuditVerifier
         }
 
         var checkpoint = checkpoints.Current;
-        if (checkpoint.Id != state.LastCheckpointId + 1 && state.Problem is null)
-        {
-            state.Problem = new AuditProblem(AuditErrors.MissingCheckpoint, checkpoint.Seq, $"checkpoint {state.LastCheckpointId + 1} is missing: checkpoints jump from {state.LastCheckpointId} to {checkpoint.Id}");
-        }
-
-        state.LastCheckpointId = checkpoint.Id;
+        state.Problem ??= state.CheckCheckpointOrder(checkpoint);
         return checkpoint;
-    }
-
-    private static string? ColumnMismatch(AuditRow row, IndexedFields fields) =>
-        row.TimeMicros != fields.TimeMicros ? "time"
-        : !string.Equals(row.Kind, fields.Kind, StringComparison.Ordinal) ? "kind"
-        : !string.Equals(row.User, fields.User, StringComparison.Ordinal) ? "user_name"
-        : !string.Equals(row.Resource, fields.Resource, StringComparison.Ordinal) ? "resource"
-        : !string.Equals(row.Decision, fields.Decision, StringComparison.Ordinal) ? "decision"
-        : !string.Equals(row.SessionId, fields.Session, StringComparison.Ordinal) ? "session_id"
-        : null;
-
-    private sealed class State(Dictionary<string, AuditVerifyingKey> keys)
-    {
-        public long LastSeq { get; set; }
-
-        public long Events { get; set; }
-
-        public long Checkpoints { get; private set; }
-
-        public long LastCheckpointId { get; set; }
-
-        public long LastSignedSeq { get; private set; }
-
-        public DateTimeOffset? LastCheckpointTime { get; private set; }
-
-        public AuditProblem? Problem { get; set; }
-
-        public AuditProblem? CheckCheckpoint(AuditCheckpointRow checkpoint, byte[] chainHead)
-        {
-            if (!checkpoint.HeadHash.AsSpan().SequenceEqual(chainHead))
-            {
-                return new AuditProblem(AuditErrors.CheckpointMismatch, checkpoint.Seq, $"checkpoint {checkpoint.Id} signed a different chain head at event {checkpoint.Seq}: events up to {checkpoint.Seq} were rewritten (edited, inserted, deleted or reordered, with the hashes recomputed)");
-            }
-
-            if (keys.Count > 0)
-            {
-                if (!keys.TryGetValue(checkpoint.KeyId, out var key))
-                {
-                    return new AuditProblem(AuditErrors.UnknownKey, checkpoint.Seq, $"checkpoint {checkpoint.Id} names signing key {checkpoint.KeyId}, which is not among the public keys given: forged, or signed by a key you did not pass");
-                }
-
-                if (!key.Verify(checkpoint))
-                {
-                    return new AuditProblem(AuditErrors.BadSignature, checkpoint.Seq, $"checkpoint {checkpoint.Id} has a signature that does not verify with key {checkpoint.KeyId}: the checkpoint was forged or altered");
-                }
-            }
-
-            Checkpoints++;
-            LastSignedSeq = checkpoint.Seq;
-            LastCheckpointTime = UnixMicros.ToTime(checkpoint.TimeMicros);
-            return null;
-        }
-
-        public AuditVerification Fail(string errorId, long seq, string message, Stopwatch clock) => Result(clock, new AuditProblem(errorId, seq, message));
-
-        public AuditVerification Fail(AuditProblem problem, Stopwatch clock) => Result(clock, problem);
-
-        public AuditVerification Result(Stopwatch clock, AuditProblem? problem) => new()
-        {
-            Problem = problem,
-            EventsChecked = Events,
-            CheckpointsChecked = Checkpoints,
-            LastSeq = LastSeq,
-            LastSignedSeq = LastSignedSeq,
-            LastCheckpointTime = LastCheckpointTime,
-            SignaturesChecked = keys.Count > 0,
-            Elapsed = clock.Elapsed,
-        };
     }
 }

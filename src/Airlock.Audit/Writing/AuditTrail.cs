@@ -33,6 +33,7 @@ public sealed class AuditTrail : IAsyncDisposable
     private readonly DateTimeOffset _startedAt;
     private List<PendingAppend> _queue = [];
     private bool _laterFlushScheduled;
+    private bool _committedOnce;
     private volatile AuditUnavailableException? _lastFailure;
 
     /// <summary>Starts a trail over <paramref name="store"/>; with a key, a background loop signs checkpoints on time.</summary>
@@ -264,8 +265,11 @@ public sealed class AuditTrail : IAsyncDisposable
                 await _writer.WaitAsync(_stop.Token);
                 try
                 {
-                    // Not forced: signs only if events arrived and the interval has passed since the last checkpoint.
-                    await WriteNextBatchAsync(forceCheckpoint: false, _stop.Token);
+                    // Signs whenever the head is past the last checkpoint, whoever wrote the events and whether or not
+                    // more arrive: an idle gateway must not leave its last events unsigned (issue 15, class P). The
+                    // sealer writes nothing when the head is already signed, so an idle tick costs one empty transaction.
+                    await WriteQueuedAsync(_stop.Token);
+                    await WriteNextBatchAsync(forceCheckpoint: true, _stop.Token);
                 }
                 finally
                 {
@@ -315,16 +319,24 @@ public sealed class AuditTrail : IAsyncDisposable
                 return null;
             }
 
-            // The interval runs from the last checkpoint, or from this trail's start if the store has none yet.
+            // The interval runs from the last checkpoint, or from this trail's start if the store has none yet. A tail
+            // this trail did not write (a gateway that crashed before signing it) is signed with its first batch, so
+            // that an unsigned tail never spans a restart.
             var since = head.CheckpointId == 0 ? trail._startedAt : UnixMicros.ToTime(head.CheckpointTimeMicros);
             var due = forceCheckpoint
+                || (!trail._committedOnce && head.Seq > head.CheckpointSeq)
                 || seq - head.CheckpointSeq >= trail._options.CheckpointEveryEvents
                 || now - since >= trail._options.CheckpointInterval;
-            return due ? trail._key.SignCheckpoint(head.CheckpointId + 1, seq, previous, UnixMicros.From(now)) : null;
+
+            // Checkpoints never go back in time, even when this gateway's clock is behind the one that signed the
+            // last checkpoint (gateways sharing a store, a clock stepped back): verify requires it (AL0735).
+            var micros = Math.Max(UnixMicros.From(now), head.CheckpointTimeMicros);
+            return due ? trail._key.SignCheckpoint(head.CheckpointId + 1, seq, previous, micros) : null;
         }
 
         public void Committed()
         {
+            trail._committedOnce = true;
             foreach (var pending in batch)
             {
                 pending.Complete();

@@ -5,7 +5,7 @@ using Airlock.Store;
 namespace Airlock.Cli.Audit;
 
 /// <summary>
-/// <c>airlock audit verify | tail | search | export | keygen | public-key</c>: the tamper-evident trail, read
+/// <c>airlock audit verify | tail | search | export | checkpoint export | keygen | public-key</c>: the tamper-evident trail, read
 /// from the store with no gateway running. Every command but keygen opens the store read-only, so it can
 /// run beside a live gateway or on a copy on read-only media.
 /// </summary>
@@ -25,6 +25,7 @@ internal static class AuditCommands
         audit.Add(AuditTailCommand.Build(context));
         audit.Add(AuditSearchCommand.Build(context));
         audit.Add(AuditExportCommand.Build(context));
+        audit.Add(AuditCheckpointCommands.Build(context));
         audit.Add(AuditKeyCommands.BuildKeygen(context));
         audit.Add(AuditKeyCommands.BuildPublicKey(context));
         return audit;

@@ -19,14 +19,14 @@ internal sealed class AuditEventWriter(CliContext context, bool json)
             _table.Write(row);
             Written++;
         }
-        else if (AuditJsonLine.Write(context.Out, row))
+        else if (AuditJsonLine.Write(context.Out, row) is not { } problem)
         {
             Written++;
         }
         else
         {
             Unreadable++;
-            context.Error.WriteLine($"airlock: warning: event {row.Seq} is not a readable record and was left out; run 'airlock audit verify'");
+            context.Error.WriteLine($"airlock: warning: event {row.Seq} is not one canonical event and was left out ({AuditExportCommand.Printable(problem)}); run 'airlock audit verify'");
         }
     }
 }

@@ -65,7 +65,7 @@ internal static class AuditExportCommand
         long exported = 0, unreadable = 0;
         await foreach (var row in store.Audit.ReadAsync(query, cancellationToken))
         {
-            if (AuditJsonLine.Write(output, row))
+            if (AuditJsonLine.Write(output, row) is not { } problem)
             {
                 exported++;
                 progress?.Report(exported);
@@ -73,13 +73,16 @@ internal static class AuditExportCommand
             else
             {
                 unreadable++;
-                await context.Error.WriteLineAsync($"airlock: warning: event {row.Seq} is not a readable record and was not exported; run 'airlock audit verify'");
+                await context.Error.WriteLineAsync($"airlock: warning: event {row.Seq} is not one canonical event and was not exported ({Printable(problem)}); run 'airlock audit verify'");
             }
         }
 
         await output.FlushAsync(cancellationToken);
         return (exported, unreadable);
     }
+
+    /// <summary>A reason for the terminal: it may quote stored field names, so control characters become '?'.</summary>
+    internal static string Printable(string text) => new([.. text.Select(c => char.IsControl(c) ? '?' : c)]);
 
     private static FileStream OpenOutput(string path)
     {

@@ -23,16 +23,22 @@ internal static class AuditVerifyCommand
         };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object." };
         var progress = AuditCommands.ProgressOption();
-        var command = new Command("verify", "Verify the audit trail: hash chain, numbering, search columns and signed checkpoints. Exits 1 when tampered.")
+        var policy = new AuditPolicyOptions();
+        var command = new Command(
+            "verify",
+            "Verify the audit trail: canonical events, hash chain, numbering, search columns, the head row, signed checkpoints and (with a key) the checkpoint policy. "
+            + "Exits 1 when tampered. A clean truncation back to a checkpoint needs --expect-seq or --expect-checkpoint to be seen.")
         {
             store, keys, json, progress,
         };
+        policy.AddTo(command);
         AuditCommands.SetAction(command, (parse, cancellationToken) => RunAsync(
-            context, parse.GetValue(store), parse.GetValue(keys) ?? [], parse.GetValue(json), parse.GetValue(progress), cancellationToken));
+            context, parse.GetValue(store), parse.GetValue(keys) ?? [], policy.ToOptions(parse, context), parse.GetValue(json), parse.GetValue(progress), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, string? storeOption, string[] keyFiles, bool json, bool showProgress, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        CliContext context, string? storeOption, string[] keyFiles, AuditVerifyOptions options, bool json, bool showProgress, CancellationToken cancellationToken)
     {
         var keys = new List<AuditVerifyingKey>();
         try
@@ -55,7 +61,7 @@ internal static class AuditVerifyCommand
             var progress = new CliProgress(context, showProgress, n => total > 0
                 ? $"verified {n:N0} of {total:N0} events ({Math.Min(100, n * 100 / total)}%)"
                 : $"verified {n:N0} events");
-            var result = await AuditVerifier.VerifyAsync(store.Audit, keys, progress, cancellationToken);
+            var result = await AuditVerifier.VerifyAsync(store.Audit, keys, options, progress, cancellationToken);
             progress.Complete(result.EventsChecked);
 
             if (!result.SignaturesChecked)
@@ -71,10 +77,13 @@ internal static class AuditVerifyCommand
             }
             else
             {
-                WriteText(context.Out, result, store.Description, keys);
+                WriteText(context.Out, result, store.Description, keys, options);
             }
 
-            return result.Ok ? AirlockCli.Ok : AirlockCli.Failed;
+            // An expected checkpoint that does not verify says nothing about the trail: a usage error, not tampering.
+            return result.Ok ? AirlockCli.Ok
+                : result.Problem!.ErrorId == AuditErrors.BadExpectedCheckpoint ? AirlockCli.Usage
+                : AirlockCli.Failed;
         }
         finally
         {
@@ -101,7 +110,7 @@ internal static class AuditVerifyCommand
     private static double Rate(AuditVerification result) =>
         result.Elapsed > TimeSpan.Zero ? result.EventsChecked / result.Elapsed.TotalSeconds : 0;
 
-    private static void WriteText(TextWriter output, AuditVerification result, string store, List<AuditVerifyingKey> keys)
+    private static void WriteText(TextWriter output, AuditVerification result, string store, List<AuditVerifyingKey> keys, AuditVerifyOptions options)
     {
         static void Row(TextWriter output, string label, string value) => output.WriteLine($"{label + ":",-18}{TerminalText.Line(value)}");
 
@@ -117,6 +126,17 @@ internal static class AuditVerifyCommand
         Row(output, "signatures", result.SignaturesChecked
             ? $"checked with {string.Join(", ", keys.Select(k => "key " + k.KeyId))}"
             : "NOT CHECKED: no --public-key given");
+        Row(output, "policy", result.SignaturesChecked
+            ? $"checkpoint every {options.CheckpointEveryEvents:N0} events or {options.CheckpointInterval.TotalSeconds:0.###} s (+ {options.CheckpointGrace.TotalSeconds:0.###} s grace)"
+            : "NOT CHECKED: no --public-key given");
+        if (options.ExpectSeq is not null || options.ExpectCheckpoint is not null)
+        {
+            Row(output, "expected", string.Join(", ", new[]
+            {
+                options.ExpectSeq is { } seq ? $"at least event {seq:N0}" : null,
+                options.ExpectCheckpoint is { } c ? $"checkpoint {c.Id:N0} at event {c.Seq:N0}" : null,
+            }.OfType<string>()));
+        }
         if (result.Problem is { } problem)
         {
             output.WriteLine($"TAMPERED: {problem.ErrorId} at seq {problem.Seq}: {TerminalText.Line(problem.Message)}");

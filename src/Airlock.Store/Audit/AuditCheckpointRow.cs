@@ -17,4 +17,7 @@ public sealed record AuditCheckpointRow
 
     /// <summary>ECDSA P-256 over SHA-256, IEEE P1363 form (r‖s).</summary>
     public required byte[] Signature { get; init; }
+
+    /// <summary>Set when the stored row is malformed (a NULL or a wrongly typed column): what is wrong. See <see cref="AuditRow.Defect"/>.</summary>
+    public string? Defect { get; init; }
 }

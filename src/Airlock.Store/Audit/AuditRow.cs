@@ -24,4 +24,11 @@ public sealed record AuditRow
     public required byte[] Body { get; init; }
 
     public required byte[] Hash { get; init; }
+
+    /// <summary>
+    /// Set when the stored row is malformed (a NULL, or a value of the wrong type, in any column): what is wrong.
+    /// The other fields are then placeholders. The schema forbids such a row, so only an edit of the store makes
+    /// one; readers report it (verify as tampering, AL0738) rather than fail on it.
+    /// </summary>
+    public string? Defect { get; init; }
 }

@@ -87,18 +87,7 @@ internal sealed class RelationalAuditLog : IAuditLog, IAsyncDisposable
             {
                 while (await ReadAsync(reader, cancellationToken).ConfigureAwait(false))
                 {
-                    yield return new AuditRow
-                    {
-                        Seq = reader.GetInt64(0),
-                        TimeMicros = reader.GetInt64(1),
-                        Kind = reader.GetString(2),
-                        User = reader.NullableString(3),
-                        Resource = reader.NullableString(4),
-                        Decision = reader.NullableString(5),
-                        SessionId = reader.NullableString(6),
-                        Body = reader.Bytes(7),
-                        Hash = reader.Bytes(8),
-                    };
+                    yield return AuditRowReader.Event(reader);
                 }
             }
         }
@@ -115,15 +104,7 @@ internal sealed class RelationalAuditLog : IAuditLog, IAsyncDisposable
             {
                 while (await ReadAsync(reader, cancellationToken).ConfigureAwait(false))
                 {
-                    yield return new AuditCheckpointRow
-                    {
-                        Id = reader.GetInt64(0),
-                        Seq = reader.GetInt64(1),
-                        HeadHash = reader.Bytes(2),
-                        TimeMicros = reader.GetInt64(3),
-                        KeyId = reader.GetString(4),
-                        Signature = reader.Bytes(5),
-                    };
+                    yield return AuditRowReader.Checkpoint(reader);
                 }
             }
         }
@@ -212,7 +193,11 @@ internal sealed class RelationalAuditLog : IAuditLog, IAsyncDisposable
                 throw new StoreException(StoreErrors.AuditHeadMissing, "the audit head row is missing: the store was edited by hand; run `airlock audit verify`");
             }
 
-            return new AuditChainHead(reader.GetInt64(0), reader.Bytes(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+            // The writer extends the chain from this row: a malformed one is refused, never read as zeros.
+            var head = AuditRowReader.Head(reader);
+            return head.Defect is { } defect
+                ? throw new StoreException(StoreErrors.IoError, $"the audit head row is damaged ({defect}): the store was edited by hand; run `airlock audit verify`")
+                : head;
         }
     }
 
@@ -227,7 +212,8 @@ internal sealed class RelationalAuditLog : IAuditLog, IAsyncDisposable
                 throw new StoreException(StoreErrors.AuditHeadMissing, "the audit head row is missing: the store was edited by hand; run `airlock audit verify`");
             }
 
-            return new AuditChainHead(reader.GetInt64(0), reader.Bytes(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+            // For readers: a malformed head is returned with its defect, for verify to report (AL0738).
+            return AuditRowReader.Head(reader);
         }
     }
 
