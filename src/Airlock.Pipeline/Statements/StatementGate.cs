@@ -29,6 +29,20 @@ public sealed class StatementGate(Func<PolicySnapshot> policy, TimeProvider time
         var auditText = AuditTextOf(analysis, sql);
         var now = time.GetUtcNow();
 
+        // Session state the gateway pins or bounds (SessionSettingsGuard): refused before policy, whatever it says.
+        if (SessionSettingsGuard.Check(analysis, snapshot.ResolveSessionLimits(principal, session.Resource)) is { } pinned)
+        {
+            return new StatementVerdict
+            {
+                Effect = RuleEffect.Deny,
+                RuleId = pinned.Rule,
+                RuleMessage = pinned.Message,
+                Analysis = analysis,
+                AuditText = auditText,
+                PolicyRevision = snapshot.Revision.ToString(),
+            };
+        }
+
         if (session.ReadOnly && analysis.Statements.Any(s => s.Flags.HasFlag(SqlFlags.ReadWriteEscalation)))
         {
             return new StatementVerdict
@@ -117,6 +131,6 @@ public sealed class StatementGate(Func<PolicySnapshot> policy, TimeProvider time
         }
 
         var normalized = analysis.Statements.Select(s => s.Normalized).Where(n => !string.IsNullOrWhiteSpace(n)).ToList();
-        return normalized.Count > 0 ? string.Join("; ", normalized) : "(empty)";
+        return normalized.Count > 0 ? AuditText.Capped(string.Join("; ", normalized)) : "(empty)";
     }
 }

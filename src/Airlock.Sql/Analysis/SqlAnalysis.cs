@@ -40,6 +40,9 @@ public sealed record StatementAnalysis
 
     /// <summary>For statements that return rows, the table columns each output column derives from.</summary>
     public IReadOnlyList<OutputColumn> Columns { get; init; } = [];
+
+    /// <summary>For SET, RESET and DISCARD ALL: the setting changed, how, and to what.</summary>
+    public SettingChange? Setting { get; init; }
 }
 
 /// <summary>

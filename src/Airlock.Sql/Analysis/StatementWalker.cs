@@ -42,6 +42,7 @@ internal sealed partial class StatementWalker
             TablesWritten = walker._written,
             Functions = walker._functions,
             Flags = walker._flags,
+            Setting = SettingChangeOf(nodeType, node),
         };
     }
 
