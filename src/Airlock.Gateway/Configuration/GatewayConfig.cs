@@ -41,6 +41,9 @@ public sealed record GatewayConfig
 
     /// <summary>The identity provider whose OIDC tokens are accepted; null when only static tokens are.</summary>
     public OidcConfig? Oidc { get; init; }
+
+    /// <summary>What one PostgreSQL client may hold: statement size, logins at once, login time.</summary>
+    public LimitsConfig Limits { get; init; } = new();
 }
 
 /// <summary>The addresses the gateway listens on.</summary>

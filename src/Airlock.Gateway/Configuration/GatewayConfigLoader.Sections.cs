@@ -27,8 +27,9 @@ public static partial class GatewayConfigLoader
         var upstreams = ConfigReader.Get(root, "upstreams") is { } up ? ReadUpstreams(up, reader) : new Dictionary<string, UpstreamOverride>(StringComparer.Ordinal);
         var webhooks = ConfigReader.Get(root, "webhooks") is { } w ? ReadWebhooks(w, reader) : [];
         var oidc = ConfigReader.Get(root, "oidc") is { } o ? ReadOidc(o, reader) : null;
+        var limits = ConfigReader.Get(root, "limits") is { } lim ? ReadLimits(lim, reader) : new LimitsConfig();
 
-        if (listen is null || policy is null || store is null || instance is null || audit is null)
+        if (listen is null || policy is null || store is null || instance is null || audit is null || limits is null)
         {
             return null;
         }
@@ -47,6 +48,7 @@ public static partial class GatewayConfigLoader
             Upstreams = upstreams,
             Webhooks = webhooks,
             Oidc = oidc,
+            Limits = limits,
         };
     }
 

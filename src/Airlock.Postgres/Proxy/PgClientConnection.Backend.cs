@@ -27,6 +27,10 @@ internal sealed partial class PgClientConnection
                 while (PgFrame.TryRead(ref buffer, int.MaxValue, out var type, out var payload, out var whole))
                 {
                     await HandleBackendAsync(type, payload, whole, _clientWriter, cancellationToken);
+                    if (type == (byte)'Z')
+                    {
+                        ReadyForQueryHandled();
+                    }
                 }
 
                 await _clientWriter.FlushAsync(cancellationToken);
@@ -57,6 +61,11 @@ internal sealed partial class PgClientConnection
         {
             // The gateway's own Query: nothing of its answer is the client's. Should it fail, the approved
             // statement after it runs read-only and fails: closed, as wanted.
+            if (type == (byte)'S')
+            {
+                CheckParameterStatus(payload, gatewaysOwn: true);
+            }
+
             if (type == (byte)'Z')
             {
                 _tracker.Dequeue();
@@ -121,7 +130,7 @@ internal sealed partial class PgClientConnection
                     OnNotification(PgReader.Contiguous(payload, ref rented), client);
                     return;
                 case 'S':
-                    OnParameterStatus(PgReader.Contiguous(payload, ref rented));
+                    CheckParameterStatus(payload, gatewaysOwn: false);
                     Forward(whole, client);
                     return;
                 default:
@@ -373,15 +382,27 @@ internal sealed partial class PgClientConnection
         _clientMessages.Start((byte)'A').Int32(pid).CString(channel).CString(MaskText(message)).Finish(client);
     }
 
-    private void OnParameterStatus(ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Checks a ParameterStatus against the pinned settings (client_encoding among them: masking reads text as
+    /// UTF-8, and another encoding would let values through unread). A changed pin has ended the session:
+    /// nothing more is relayed, and the session's end tells the client why.
+    /// </summary>
+    private void CheckParameterStatus(ReadOnlySequence<byte> payload, bool gatewaysOwn)
     {
-        var r = new PgReader(payload);
-        var name = r.ReadCString();
-        var value = r.ReadCString();
-        if (string.Equals(name, "client_encoding", StringComparison.OrdinalIgnoreCase) && !IsUtf8(value))
+        byte[]? rented = null;
+        try
         {
-            // Masking reads text as UTF-8; another encoding would let values through unread. Fail closed.
-            throw new PgProtocolException($"client_encoding changed to {value}; Airlock reads and masks results as UTF8 only");
+            if (!OnParameterStatus(PgReader.Contiguous(payload, ref rented), gatewaysOwn))
+            {
+                throw new OperationCanceledException("a pinned setting changed; the session ends");
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 

@@ -39,6 +39,26 @@ internal sealed class ResponseTracker
         }
     }
 
+    /// <summary>
+    /// Whether a ReadyForQuery is still to come for something already sent upstream: a Query, a Sync, the
+    /// gateway's own query, or a refused Query's stand-in.
+    /// </summary>
+    public bool AwaitsReady()
+    {
+        lock (_lock)
+        {
+            foreach (var expected in _queue)
+            {
+                if (expected.Kind is ExpectedKind.Query or ExpectedKind.Sync or ExpectedKind.Internal || (expected.Kind == ExpectedKind.Refusal && expected.ThenReady))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     public void Enqueue(Expected expected)
     {
         lock (_lock)
