@@ -29,20 +29,6 @@ public sealed class StatementGate(Func<PolicySnapshot> policy, TimeProvider time
         var auditText = AuditTextOf(analysis, sql);
         var now = time.GetUtcNow();
 
-        // Session state the gateway pins or bounds (SessionSettingsGuard): refused before policy, whatever it says.
-        if (SessionSettingsGuard.Check(analysis, snapshot.ResolveSessionLimits(principal, session.Resource)) is { } pinned)
-        {
-            return new StatementVerdict
-            {
-                Effect = RuleEffect.Deny,
-                RuleId = pinned.Rule,
-                RuleMessage = pinned.Message,
-                Analysis = analysis,
-                AuditText = auditText,
-                PolicyRevision = snapshot.Revision.ToString(),
-            };
-        }
-
         if (session.ReadOnly && analysis.Statements.Any(s => s.Flags.HasFlag(SqlFlags.ReadWriteEscalation)))
         {
             return new StatementVerdict
@@ -50,6 +36,21 @@ public sealed class StatementGate(Func<PolicySnapshot> policy, TimeProvider time
                 Effect = RuleEffect.Deny,
                 RuleId = ReadOnlySessionRule,
                 RuleMessage = "This session is read-only: policy allows you only reads on this resource, so read-write mode cannot be switched on.",
+                Analysis = analysis,
+                AuditText = auditText,
+                PolicyRevision = snapshot.Revision.ToString(),
+            };
+        }
+
+        // Session state the gateway pins or bounds (SessionSettingsGuard): refused before policy, whatever it says.
+        // After the read-only check, whose published refusal (AL0901, airlock:read-only-session) escalations keep.
+        if (SessionSettingsGuard.Check(analysis, snapshot.ResolveSessionLimits(principal, session.Resource)) is { } pinned)
+        {
+            return new StatementVerdict
+            {
+                Effect = RuleEffect.Deny,
+                RuleId = pinned.Rule,
+                RuleMessage = pinned.Message,
                 Analysis = analysis,
                 AuditText = auditText,
                 PolicyRevision = snapshot.Revision.ToString(),

@@ -31,6 +31,10 @@ internal sealed partial class PgClientConnection
                     {
                         ReadyForQueryHandled();
                     }
+                    else if (type == (byte)'G')
+                    {
+                        CopyInStarted();
+                    }
                 }
 
                 await _clientWriter.FlushAsync(cancellationToken);

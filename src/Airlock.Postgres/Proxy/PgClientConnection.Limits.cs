@@ -96,7 +96,8 @@ internal sealed partial class PgClientConnection
 
         var type = buffer.FirstSpan[0];
         var length = PgFrame.PeekLength(buffer);
-        if (type is not ((byte)'Q' or (byte)'P') || length <= _options.MaxStatement)
+        // Beyond the per-message limit it is not a statement to skip but a protocol violation (PgFrame says so).
+        if (type is not ((byte)'Q' or (byte)'P') || length <= _options.MaxStatement || length > _options.MaxClientMessage)
         {
             return false;
         }

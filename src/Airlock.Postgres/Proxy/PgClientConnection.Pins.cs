@@ -31,6 +31,12 @@ internal sealed partial class PgClientConnection
 
     private TaskCompletionSource? _readyWaiter;
 
+    /// <summary>
+    /// The server is in COPY FROM STDIN (it sent CopyInResponse): it waits for the client's data, so nothing
+    /// the client sends is held until the ReadyForQuery that ends it.
+    /// </summary>
+    private bool _copyIn;
+
     /// <summary>Reported settings (GUC_REPORT) pinned besides <see cref="SessionSettingsGuard.Pinned"/>: the session's identity.</summary>
     private static readonly string[] IdentitySettings = ["session_authorization", "is_superuser"];
 
@@ -126,7 +132,7 @@ internal sealed partial class PgClientConnection
     /// </summary>
     private async ValueTask WaitForReadyAsync(System.IO.Pipelines.PipeWriter upstream, CancellationToken cancellationToken)
     {
-        if (!_tracker.AwaitsReady())
+        if (Volatile.Read(ref _copyIn) || !_tracker.AwaitsReady())
         {
             return;
         }
@@ -136,7 +142,7 @@ internal sealed partial class PgClientConnection
         {
             var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Volatile.Write(ref _readyWaiter, waiter);
-            if (!_tracker.AwaitsReady())
+            if (Volatile.Read(ref _copyIn) || !_tracker.AwaitsReady())
             {
                 return;
             }
@@ -146,7 +152,18 @@ internal sealed partial class PgClientConnection
     }
 
     /// <summary>Called by the backend after each ReadyForQuery it handled: wakes a frontend waiting in <see cref="WaitForReadyAsync"/>.</summary>
-    private void ReadyForQueryHandled() => Volatile.Read(ref _readyWaiter)?.TrySetResult();
+    private void ReadyForQueryHandled()
+    {
+        Volatile.Write(ref _copyIn, false);
+        Volatile.Read(ref _readyWaiter)?.TrySetResult();
+    }
+
+    /// <summary>Called by the backend on CopyInResponse: the server now waits for the client (see <see cref="_copyIn"/>).</summary>
+    private void CopyInStarted()
+    {
+        Volatile.Write(ref _copyIn, true);
+        Volatile.Read(ref _readyWaiter)?.TrySetResult();
+    }
 
     /// <summary>Whether an application_name would pose as the gateway's upstream mark (airlock:USER…), in any case.</summary>
     private static bool PosesAsAirlockMark(string application) => application.Contains("airlock:", StringComparison.OrdinalIgnoreCase);

@@ -118,22 +118,28 @@ public sealed class ClassB_SessionStateTests(AdversarialHarness gateway) : IClas
         Assert.Contains(ends, e => e.Outcome == "setting changed: application_name");
     }
 
+    /// <summary>
+    /// In a read-only session a change toward read-write keeps its published refusal (AL0901, rule
+    /// airlock:read-only-session); any other change of the pinned mode is AL0951.
+    /// </summary>
     [Theory]
-    [InlineData("SET default_transaction_read_only = off")]
-    [InlineData("SET default_transaction_read_only = on")]
-    [InlineData("SET LOCAL default_transaction_read_only TO false")]
-    [InlineData("RESET default_transaction_read_only")]
-    [InlineData("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE")]
-    [InlineData("RESET ALL")]
-    [InlineData("DISCARD ALL")]
-    public async Task Read_only_mode_cannot_be_changed_or_reset_and_a_write_after_it_still_fails(string change)
+    [InlineData("SET default_transaction_read_only = off", "AL0901: denied by policy rule airlock:read-only-session")]
+    [InlineData("SET default_transaction_read_only = on", "AL0951")]
+    [InlineData("SET LOCAL default_transaction_read_only TO false", "AL0901: denied by policy rule airlock:read-only-session")]
+    [InlineData("SET default_transaction_read_only TO DEFAULT", "AL0901: denied by policy rule airlock:read-only-session")]
+    [InlineData("RESET default_transaction_read_only", "AL0901: denied by policy rule airlock:read-only-session")]
+    [InlineData("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE", "AL0901: denied by policy rule airlock:read-only-session")]
+    [InlineData("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", "AL0951")]
+    [InlineData("RESET ALL", "AL0901: denied by policy rule airlock:read-only-session")]
+    [InlineData("DISCARD ALL", "AL0901: denied by policy rule airlock:read-only-session")]
+    public async Task Read_only_mode_cannot_be_changed_or_reset_and_a_write_after_it_still_fails(string change, string refusal)
     {
         await gateway.AssertHarmlessAsync(async () =>
         {
             await using var connection = new NpgsqlConnection(gateway.ConnectionString());
             await connection.OpenAsync();
             var refused = await RunAsync(connection, change);
-            Assert.Contains("AL0951", refused, StringComparison.Ordinal);
+            Assert.Contains(refusal, refused, StringComparison.Ordinal);
             Assert.Equal("ok: on", await RunAsync(connection, "SHOW default_transaction_read_only"));
             var write = await RunAsync(connection, "UPDATE orders SET status = 'pwned' WHERE id = 8");
             Assert.StartsWith("error", write, StringComparison.Ordinal);
