@@ -37,6 +37,8 @@ internal sealed partial class PgClientConnection
                     }
                 }
 
+                // An error can also settle what the frontend waits for (the server skips to Sync, and so does the tracker).
+                WakeFrontend();
                 await _clientWriter.FlushAsync(cancellationToken);
             }
             finally

@@ -155,14 +155,17 @@ internal sealed partial class PgClientConnection
     private void ReadyForQueryHandled()
     {
         Volatile.Write(ref _copyIn, false);
-        Volatile.Read(ref _readyWaiter)?.TrySetResult();
+        WakeFrontend();
     }
+
+    /// <summary>Wakes a frontend waiting in <see cref="WaitForReadyAsync"/> to look again at what is still due.</summary>
+    private void WakeFrontend() => Volatile.Read(ref _readyWaiter)?.TrySetResult();
 
     /// <summary>Called by the backend on CopyInResponse: the server now waits for the client (see <see cref="_copyIn"/>).</summary>
     private void CopyInStarted()
     {
         Volatile.Write(ref _copyIn, true);
-        Volatile.Read(ref _readyWaiter)?.TrySetResult();
+        WakeFrontend();
     }
 
     /// <summary>Whether an application_name would pose as the gateway's upstream mark (airlock:USER…), in any case.</summary>
