@@ -22,7 +22,7 @@ public sealed class SessionSettingsGuardTests
     [InlineData("SET client_encoding TO 'LATIN1'")]
     [InlineData("SET client_encoding TO DEFAULT")]
     [InlineData("SET application_name = 'airlock:bob'")]
-    [InlineData("RESET application_name")]
+    [InlineData("SET application_name = 'x airlock:bob'")]
     [InlineData("SET default_transaction_read_only = on")]
     [InlineData("SET default_transaction_read_only = off")]
     [InlineData("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")]
@@ -73,6 +73,8 @@ public sealed class SessionSettingsGuardTests
     [InlineData("SET TIME ZONE 'UTC'")]
     [InlineData("DISCARD PLANS")]
     [InlineData("SELECT * FROM pg_settings")]
+    [InlineData("SET application_name = 'reports'")]
+    [InlineData("RESET application_name")]
     public void What_keeps_the_pins_and_policys_bounds_passes(string sql) =>
         Assert.Null(RuleFor(sql));
 

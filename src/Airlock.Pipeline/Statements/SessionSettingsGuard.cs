@@ -91,6 +91,15 @@ public static class SessionSettingsGuard
             return (PinnedSettingRule, "SET SESSION CHARACTERISTICS changes default_transaction_read_only, which the gateway pins; use SET TRANSACTION or BEGIN … for one transaction.");
         }
 
+        if (name == "application_name")
+        {
+            // The proxy sends a SET upstream under the session's mark (airlock:USER:APP); RESET returns to the
+            // name the session started with. A name that claims the mark itself could pose as someone else.
+            return action == SettingAction.Set && (value is null || value.Contains("airlock:", StringComparison.OrdinalIgnoreCase))
+                ? (PinnedSettingRule, "application_name may not contain \"airlock:\": the gateway marks its sessions upstream as airlock:USER:APP, and a name must not pose as that mark.")
+                : null;
+        }
+
         if (Pinned.Contains(name))
         {
             var assumed = name switch
@@ -122,7 +131,6 @@ public static class SessionSettingsGuard
     {
         "standard_conforming_strings" => "off, a backslash would escape a quote and the server would read statements differently from the gateway. Only SET standard_conforming_strings = on is allowed.",
         "client_encoding" => "Airlock reads statements and masks results as UTF8. Only SET client_encoding = 'UTF8' is allowed.",
-        "application_name" => "it marks the session as airlock:USER upstream, for the server's own logs and pg_stat_activity. Set your application's name when connecting (application_name=…).",
         "default_transaction_read_only" => "the gateway decides the session's read-only mode from policy.",
         _ => "the server reports it and the gateway relies on its value.",
     };

@@ -137,7 +137,7 @@ internal sealed partial class PgClientConnection
                     return;
                 case 'S':
                     CheckParameterStatus(payload, gatewaysOwn: false);
-                    Forward(whole, client);
+                    RelayParameterStatus(PgReader.Contiguous(payload, ref rented), whole, client);
                     return;
                 default:
                     // ParameterDescription, CopyInResponse, BackendKeyData…: relayed as they are.
@@ -410,6 +410,20 @@ internal sealed partial class PgClientConnection
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>Relays a ParameterStatus; of application_name the client sees its own part, as at login.</summary>
+    private void RelayParameterStatus(ReadOnlySpan<byte> payload, ReadOnlySequence<byte> whole, PipeWriter client)
+    {
+        var r = new PgReader(payload);
+        var name = r.ReadCString();
+        if (string.Equals(name, "application_name", StringComparison.OrdinalIgnoreCase))
+        {
+            _clientMessages.ParameterStatus(client, name, ShownApplicationName(r.ReadCString()));
+            return;
+        }
+
+        Forward(whole, client);
     }
 
     private void RecordOutcome(ActionInFlight action)

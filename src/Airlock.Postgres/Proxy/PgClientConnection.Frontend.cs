@@ -197,7 +197,15 @@ internal sealed partial class PgClientConnection
         }
 
         _tracker.Enqueue(new Expected(ExpectedKind.Query) { Action = action });
-        Forward(whole, upstream);
+        if (MarkedApplicationName(verdict) is { } marked)
+        {
+            WriteQuery(upstream, marked);
+        }
+        else
+        {
+            Forward(whole, upstream);
+        }
+
         if (readWrite)
         {
             SendInternalQuery(upstream, "SET default_transaction_read_only = on");
@@ -313,7 +321,14 @@ internal sealed partial class PgClientConnection
         var statement = new PreparedStatement(name, sql, verdict);
         _statements[name] = statement;
         _tracker.Enqueue(new Expected(ExpectedKind.Parse) { Statement = statement });
-        Forward(whole, upstream);
+        if (MarkedApplicationName(verdict) is { } marked)
+        {
+            WriteParse(upstream, name, marked, payload.AsSpan(payload.Length - 2 - (parameterTypes * 4)));
+        }
+        else
+        {
+            Forward(whole, upstream);
+        }
     }
 
     /// <summary>

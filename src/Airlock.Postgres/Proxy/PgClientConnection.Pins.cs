@@ -85,7 +85,7 @@ internal sealed partial class PgClientConnection
         // The server may shorten (NAMEDATALEN) or clean (non-ASCII to '?') the name, never its mark.
         if (Reported("application_name") is not { } application || !application.StartsWith($"airlock:{user}", StringComparison.Ordinal))
         {
-            return GatewayErrors.UpstreamSettings("application_name", $"airlock:{user}…");
+            return GatewayErrors.UpstreamSettings("application_name", $"airlock:{user}[:APP]");
         }
 
         foreach (var name in SessionSettingsGuard.Pinned.Concat(IdentitySettings))
@@ -108,6 +108,12 @@ internal sealed partial class PgClientConnection
         var r = new PgReader(payload);
         var name = r.ReadCString();
         var value = r.ReadCString();
+        if (string.Equals(name, "application_name", StringComparison.OrdinalIgnoreCase) && UnderMark(value))
+        {
+            // Any name under the session's own mark is fine (the client's SET goes up marked).
+            return true;
+        }
+
         if (!_pins.TryGetValue(name, out var pinned) || string.Equals(pinned, value, StringComparison.Ordinal))
         {
             return true;

@@ -188,8 +188,8 @@ public sealed class ClassB_SessionStateTests(AdversarialHarness gateway) : IClas
     [Theory]
     [InlineData("SET application_name = 'airlock:bob'")]
     [InlineData("SET application_name TO 'airlock:bob:psql'")]
-    [InlineData("SET LOCAL application_name = 'reports'")]
-    [InlineData("RESET application_name")]
+    [InlineData("SET LOCAL application_name = 'AIRLOCK:bob'")]
+    [InlineData("SET application_name = 'reports airlock:bob'")]
     public async Task Application_name_cannot_be_changed_to_pose_as_another_user(string sql)
     {
         await gateway.AssertHarmlessAsync(async () =>
@@ -218,6 +218,31 @@ public sealed class ClassB_SessionStateTests(AdversarialHarness gateway) : IClas
             Assert.StartsWith("AL0955", error['M'], StringComparison.Ordinal);
             await AssertNobodyPosesAsBobAsync();
             return Text(reply);
+        });
+    }
+
+    [Fact]
+    public async Task A_set_application_name_goes_upstream_under_alices_mark_and_the_client_sees_its_own()
+    {
+        await gateway.AssertHarmlessAsync(async () =>
+        {
+            await using var raw = await RawLoginAsync(gateway.Port);
+            await raw.SendAsync(PgFrames.Query("SET application_name = 'reports'"));
+            var set = await raw.ReadUntilAsync('Z', Patience);
+            Assert.Empty(set.Errors);
+            var shown = set.Messages.Single(m => m.Type == 'S');
+            Assert.Equal("application_name\0reports\0", System.Text.Encoding.UTF8.GetString(shown.Payload));
+
+            await using var direct = gateway.DirectConnection();
+            await direct.OpenAsync();
+            var names = await RunAsync(direct, "SELECT string_agg(application_name, ',') FROM pg_stat_activity WHERE application_name LIKE 'airlock:%'");
+            Assert.Contains("airlock:alice:reports", names, StringComparison.Ordinal);
+
+            await raw.SendAsync(PgFrames.Query("RESET application_name"));
+            var reset = await raw.ReadUntilAsync('Z', Patience);
+            Assert.Empty(reset.Errors);
+            await AssertNobodyPosesAsBobAsync();
+            return Text(set) + Text(reset);
         });
     }
 
