@@ -6,7 +6,7 @@ namespace Airlock.Sql.Analysis;
 /// </summary>
 /// <param name="Name">The setting, lower case (names are case-insensitive, guc_name_compare in guc.c); <c>all</c> for RESET ALL and DISCARD ALL; <c>role</c> and <c>session_authorization</c> for SET ROLE and SET SESSION AUTHORIZATION.</param>
 /// <param name="Action">Which form of the statement.</param>
-/// <param name="Value">For <see cref="SettingAction.Set"/>, the constant as written (a list joined with ", "); null for a value that is not one plain constant.</param>
+/// <param name="Value">For <see cref="SettingAction.Set"/> of a setting the gateway checks (lexing, encoding, application_name, the timeouts), the constant as written (a list joined with ", "); null for a value that is not one plain constant, and for every other setting (a value could be a secret).</param>
 /// <param name="Local">SET LOCAL: for the current transaction only.</param>
 public sealed record SettingChange(string Name, SettingAction Action, string? Value, bool Local);
 

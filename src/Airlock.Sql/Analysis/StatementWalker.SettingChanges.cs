@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 
@@ -6,6 +7,16 @@ namespace Airlock.Sql.Analysis;
 /// <summary>Reads what a SET, RESET or DISCARD ALL changes (see <see cref="SettingChange"/>).</summary>
 internal sealed partial class StatementWalker
 {
+    /// <summary>
+    /// The settings whose value is kept (the gateway checks these): lexing, encoding, the session's name and
+    /// the timeouts policy bounds. Any other value could be a secret (SET my.password = …) and is not kept:
+    /// an analysis is output, and holds no literal.
+    /// </summary>
+    private static readonly FrozenSet<string> ValueKept = new[]
+    {
+        "standard_conforming_strings", "client_encoding", "application_name", "statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
     private static SettingChange? SettingChangeOf(string type, JsonElement node)
     {
         if (type == "DiscardStmt")
@@ -39,7 +50,7 @@ internal sealed partial class StatementWalker
             name = "all";
         }
 
-        var value = action == SettingAction.Set && node.TryGetProperty("args", out var args) && args.ValueKind == JsonValueKind.Array
+        var value = action == SettingAction.Set && ValueKept.Contains(name) && node.TryGetProperty("args", out var args) && args.ValueKind == JsonValueKind.Array
             ? ConstantsText(args)
             : null;
         return new SettingChange(name, action, value, local);
