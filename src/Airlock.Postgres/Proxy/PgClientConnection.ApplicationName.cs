@@ -15,8 +15,24 @@ namespace Airlock.Postgres.Proxy;
 /// </summary>
 internal sealed partial class PgClientConnection
 {
-    /// <summary>The session's mark upstream: <c>airlock:USER</c>.</summary>
-    private string Mark => "airlock:" + _session!.User.Name;
+    /// <summary>
+    /// The session's mark upstream: <c>airlock:USER</c>, in printable ASCII. The server keeps only printable
+    /// ASCII in application_name (pg_clean_ascii: '?' per other byte in 15, \xNN from 16), so the gateway sends
+    /// the mark already cleaned, as 15 would: the name it pins is then the name the server reports.
+    /// </summary>
+    private string Mark => "airlock:" + PrintableAscii(_session!.User.Name);
+
+    private static string PrintableAscii(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        return string.Create(bytes.Length, bytes, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = source[i] is >= 32 and <= 126 ? (char)source[i] : '?';
+            }
+        });
+    }
 
     /// <summary>
     /// The text to send upstream in place of a lone <c>SET [LOCAL] application_name = 'APP'</c>: the same SET of

@@ -63,7 +63,7 @@ internal sealed partial class PgClientConnection
     /// Pins the values the server reported at login, after checking those the gateway requires; returns the
     /// refusal (AL0961) when the server did not start the session as asked.
     /// </summary>
-    private PgError? PinUpstreamSettings(string user)
+    private PgError? PinUpstreamSettings()
     {
         var reported = _upstream!.Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
         string? Reported(string name) => reported.GetValueOrDefault(name);
@@ -82,10 +82,9 @@ internal sealed partial class PgClientConnection
             return GatewayErrors.UpstreamSettings("default_transaction_read_only", "on");
         }
 
-        // The server may shorten (NAMEDATALEN) or clean (non-ASCII to '?') the name, never its mark.
-        if (Reported("application_name") is not { } application || !application.StartsWith($"airlock:{user}", StringComparison.Ordinal))
+        if (Reported("application_name") is not { } application || !UnderMark(application))
         {
-            return GatewayErrors.UpstreamSettings("application_name", $"airlock:{user}[:APP]");
+            return GatewayErrors.UpstreamSettings("application_name", Mark + "[:APP]");
         }
 
         foreach (var name in SessionSettingsGuard.Pinned.Concat(IdentitySettings))

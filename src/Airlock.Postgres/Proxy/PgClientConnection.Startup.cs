@@ -260,7 +260,7 @@ internal sealed partial class PgClientConnection
         _readOnlyDecidedFor = principal;
         var upstreamParameters = parameters.Where(p => p.Key is not ("user" or "database" or "application_name" or "client_encoding")).ToList();
         upstreamParameters.Add(new("client_encoding", "UTF8"));
-        upstreamParameters.Add(new("application_name", $"airlock:{authenticated.Name}" + (Parameter("application_name") is { Length: > 0 } app ? ":" + app : string.Empty)));
+        upstreamParameters.Add(new("application_name", Mark + (Parameter("application_name") is { Length: > 0 } app ? ":" + app : string.Empty)));
         upstreamParameters.Add(new("options", UpstreamOptions(snapshot.ResolveSessionLimits(principal, database))));
 
         try
@@ -274,7 +274,7 @@ internal sealed partial class PgClientConnection
             return false;
         }
 
-        if (PinUpstreamSettings(authenticated.Name) is { } unpinned)
+        if (PinUpstreamSettings() is { } unpinned)
         {
             await TrySendFatalAsync(unpinned);
             await _services.Sessions.EndAsync(_session, "upstream settings differ from the pinned ones");
