@@ -44,6 +44,9 @@ public sealed record GatewayConfig
 
     /// <summary><c>approvals.max_pending_per_user</c>: how many action and access requests one person may have waiting.</summary>
     public int MaxPendingPerUser { get; init; } = Pipeline.ActionApprovals.DefaultMaxPendingPerUser;
+
+    /// <summary>What one PostgreSQL client may hold: statement size, logins at once, login time.</summary>
+    public LimitsConfig Limits { get; init; } = new();
 }
 
 /// <summary>The addresses the gateway listens on.</summary>

@@ -28,8 +28,9 @@ public static partial class GatewayConfigLoader
         var webhooks = ConfigReader.Get(root, "webhooks") is { } w ? ReadWebhooks(w, reader) : [];
         var oidc = ConfigReader.Get(root, "oidc") is { } o ? ReadOidc(o, reader) : null;
         var maxPending = ConfigReader.Get(root, "approvals") is { } ap ? ReadApprovals(ap, reader) : Pipeline.ActionApprovals.DefaultMaxPendingPerUser;
+        var limits = ConfigReader.Get(root, "limits") is { } lim ? ReadLimits(lim, reader) : new LimitsConfig();
 
-        if (listen is null || policy is null || store is null || instance is null || audit is null)
+        if (listen is null || policy is null || store is null || instance is null || audit is null || limits is null)
         {
             return null;
         }
@@ -49,6 +50,7 @@ public static partial class GatewayConfigLoader
             Webhooks = webhooks,
             Oidc = oidc,
             MaxPendingPerUser = maxPending,
+            Limits = limits,
         };
     }
 

@@ -23,7 +23,7 @@ public static partial class GatewayConfigLoader
     /// <summary>A configuration file larger than this is refused: it is written by people.</summary>
     public const int MaxFileBytes = 1024 * 1024;
 
-    private static readonly string[] TopLevelKeys = ["listen", "policy", "store", "instance", "audit", "tls", "users", "admin", "upstreams", "webhooks", "oidc", "approvals"];
+    private static readonly string[] TopLevelKeys = ["listen", "policy", "store", "instance", "audit", "tls", "users", "admin", "upstreams", "webhooks", "oidc", "approvals", "limits"];
 
     /// <summary>Loads and checks a configuration file.</summary>
     /// <param name="path">The file; messages name it as given, relative paths inside it resolve against its directory.</param>

@@ -193,6 +193,9 @@ public sealed class GatewayHost : IAsyncDisposable
             Listen = Config.Listen.Postgres.ToEndPoint(),
             Certificate = Config.Tls is { } tls ? LoadCertificate(tls, secrets) : null,
             RequireTls = Config.Tls?.Require ?? false,
+            MaxStatement = Config.Limits.MaxStatement,
+            MaxUnauthenticated = Config.Limits.MaxUnauthenticated,
+            LoginTimeout = Config.Limits.LoginTimeout,
         });
         Postgres.Start();
         _stopOrder.Add(Postgres);

@@ -13,6 +13,21 @@ public sealed record SessionEnd(SessionEndCode Code, string Message)
     public static SessionEnd CredentialExpired(string what) => new(SessionEndCode.Killed, $"terminating connection: {what} expired; log in again (airlock login)");
 
     public static SessionEnd Shutdown { get; } = new(SessionEndCode.Shutdown, "terminating connection: the gateway is shutting down");
+
+    /// <summary>
+    /// The server reported a new value of a setting the gateway pins (read-only mode, lexing, identity): the
+    /// gateway can no longer vouch for how the server reads what follows (issue 14, class B). AL0950.
+    /// </summary>
+    /// <remarks>The new value is not repeated: whatever set it may have put data there.</remarks>
+    public static SessionEnd SettingChanged(string name) => new(
+        SessionEndCode.SettingChanged,
+        $"AL0950: terminating connection: the server reports a new value of {name}, which the gateway pinned for this session; a statement changed it where the gateway could not see")
+    {
+        AuditReason = $"setting changed: {name}",
+    };
+
+    /// <summary>What the audit's session.end records as the reason; the code's name when null.</summary>
+    public string? AuditReason { get; init; }
 }
 
 public enum SessionEndCode
@@ -21,4 +36,5 @@ public enum SessionEndCode
     MaxDuration,
     Idle,
     Shutdown,
+    SettingChanged,
 }

@@ -10,7 +10,7 @@ namespace Airlock.Pipeline;
 /// list it) and in the audit trail, enforces the policy's duration and idle limits once a second, and
 /// ends sessions killed through the admin API — here, or through the store from another instance.
 /// </summary>
-public sealed class SessionRegistry : IAsyncDisposable
+public sealed partial class SessionRegistry : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, GatewaySession> _sessions = new(StringComparer.Ordinal);
     private readonly IAirlockStore _store;
@@ -45,6 +45,23 @@ public sealed class SessionRegistry : IAsyncDisposable
         {
             session.MfaStepUp = () => stepUp(user.Name);
         }
+
+        // Counted and registered under one lock: two logins at once cannot both take the last seat.
+        await _starting.WaitAsync(cancellationToken);
+        try
+        {
+            await CheckCapsAsync(session, cancellationToken);
+            return await RecordStartAsync(session, cancellationToken);
+        }
+        finally
+        {
+            _starting.Release();
+        }
+    }
+
+    private async ValueTask<GatewaySession> RecordStartAsync(GatewaySession session, CancellationToken cancellationToken)
+    {
+        var (user, resource, client, application) = (session.User, session.Resource, session.Client, session.Application);
 
         await _audit.AppendAsync(
             new AuditEvent
@@ -125,6 +142,7 @@ public sealed class SessionRegistry : IAsyncDisposable
         }
 
         _stop.Dispose();
+        _starting.Dispose();
     }
 
     private static string NewId() => Guid.CreateVersion7().ToString("N")[..20];

@@ -49,6 +49,21 @@ public sealed partial class StatementGate(Func<PolicySnapshot> policy, TimeProvi
             };
         }
 
+        // Session state the gateway pins or bounds (SessionSettingsGuard): refused before policy, whatever it says.
+        // After the read-only check, whose published refusal (AL0901, airlock:read-only-session) escalations keep.
+        if (SessionSettingsGuard.Check(analysis, snapshot.ResolveSessionLimits(principal, session.Resource)) is { } pinned)
+        {
+            return new StatementVerdict
+            {
+                Effect = RuleEffect.Deny,
+                RuleId = pinned.Rule,
+                RuleMessage = pinned.Message,
+                Analysis = analysis,
+                AuditText = auditText,
+                PolicyRevision = snapshot.Revision.ToString(),
+            };
+        }
+
         // An API token narrows what policy allows its user: a kind outside its scope is denied, whatever policy says.
         if (session.User.Token is { } token)
         {
@@ -140,6 +155,6 @@ public sealed partial class StatementGate(Func<PolicySnapshot> policy, TimeProvi
         }
 
         var normalized = analysis.Statements.Select(s => s.Normalized).Where(n => !string.IsNullOrWhiteSpace(n)).ToList();
-        return normalized.Count > 0 ? string.Join("; ", normalized) : "(empty)";
+        return normalized.Count > 0 ? AuditText.Capped(string.Join("; ", normalized)) : "(empty)";
     }
 }

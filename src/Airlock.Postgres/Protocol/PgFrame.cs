@@ -45,6 +45,14 @@ internal static class PgFrame
         return true;
     }
 
+    /// <summary>The length field of the typed message at the front of <paramref name="buffer"/> (which holds at least its 5-byte header).</summary>
+    public static int PeekLength(in ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> header = stackalloc byte[5];
+        buffer.Slice(0, 5).CopyTo(header);
+        return BinaryPrimitives.ReadInt32BigEndian(header[1..]);
+    }
+
     /// <summary>
     /// Takes the untyped startup-phase packet (Int32 length, Int32 code, body). The length is checked as soon
     /// as its four bytes are in, so a bad one is refused at once rather than after waiting for more bytes.

@@ -7,7 +7,7 @@ namespace Airlock.Postgres.Proxy;
 /// The errors the gateway itself sends on the wire. Each message starts with a stable Airlock id
 /// (AL09xx) and carries the SQLSTATE a client library understands, with a hint that says what to do.
 /// </summary>
-internal static class GatewayErrors
+internal static partial class GatewayErrors
 {
     public static PgError Denied(string rule, string? ruleMessage) => new(
         "42501",

@@ -27,8 +27,18 @@ internal sealed partial class PgClientConnection
                 while (PgFrame.TryRead(ref buffer, int.MaxValue, out var type, out var payload, out var whole))
                 {
                     await HandleBackendAsync(type, payload, whole, _clientWriter, cancellationToken);
+                    if (type == (byte)'Z')
+                    {
+                        ReadyForQueryHandled();
+                    }
+                    else if (type == (byte)'G')
+                    {
+                        CopyInStarted();
+                    }
                 }
 
+                // An error can also settle what the frontend waits for (the server skips to Sync, and so does the tracker).
+                WakeFrontend();
                 await _clientWriter.FlushAsync(cancellationToken);
             }
             finally
@@ -69,6 +79,11 @@ internal sealed partial class PgClientConnection
         {
             // The gateway's own Query: nothing of its answer is the client's. Should it fail, the approved
             // statement after it runs read-only and fails: closed, as wanted.
+            if (type == (byte)'S')
+            {
+                CheckParameterStatus(payload, gatewaysOwn: true);
+            }
+
             if (type == (byte)'Z')
             {
                 _tracker.Dequeue();
@@ -140,8 +155,8 @@ internal sealed partial class PgClientConnection
                     OnNotification(PgReader.Contiguous(payload, ref rented), client);
                     return;
                 case 'S':
-                    OnParameterStatus(PgReader.Contiguous(payload, ref rented));
-                    Forward(whole, client);
+                    CheckParameterStatus(payload, gatewaysOwn: false);
+                    RelayParameterStatus(PgReader.Contiguous(payload, ref rented), whole, client);
                     return;
                 default:
                     // ParameterDescription, CopyInResponse, BackendKeyData…: relayed as they are.
@@ -381,16 +396,42 @@ internal sealed partial class PgClientConnection
         _clientMessages.Start((byte)'A').Int32(pid).CString(channel).CString(MaskText(message)).Finish(client);
     }
 
-    private void OnParameterStatus(ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Checks a ParameterStatus against the pinned settings (client_encoding among them: masking reads text as
+    /// UTF-8, and another encoding would let values through unread). A changed pin has ended the session:
+    /// nothing more is relayed, and the session's end tells the client why.
+    /// </summary>
+    private void CheckParameterStatus(ReadOnlySequence<byte> payload, bool gatewaysOwn)
+    {
+        byte[]? rented = null;
+        try
+        {
+            if (!OnParameterStatus(PgReader.Contiguous(payload, ref rented), gatewaysOwn))
+            {
+                throw new OperationCanceledException("a pinned setting changed; the session ends");
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Relays a ParameterStatus; of application_name the client sees its own part, as at login.</summary>
+    private void RelayParameterStatus(ReadOnlySpan<byte> payload, ReadOnlySequence<byte> whole, PipeWriter client)
     {
         var r = new PgReader(payload);
         var name = r.ReadCString();
-        var value = r.ReadCString();
-        if (string.Equals(name, "client_encoding", StringComparison.OrdinalIgnoreCase) && !IsUtf8(value))
+        if (string.Equals(name, "application_name", StringComparison.OrdinalIgnoreCase))
         {
-            // Masking reads text as UTF-8; another encoding would let values through unread. Fail closed.
-            throw new PgProtocolException($"client_encoding changed to {value}; Airlock reads and masks results as UTF8 only");
+            _clientMessages.ParameterStatus(client, name, ShownApplicationName(r.ReadCString()));
+            return;
         }
+
+        Forward(whole, client);
     }
 
     private void RecordOutcome(ActionInFlight action)

@@ -31,8 +31,26 @@ internal sealed partial class PgClientConnection
         {
             var result = await _clientReader.ReadAsync(cancellationToken);
             var buffer = result.Buffer;
-            while (PgFrame.TryRead(ref buffer, _options.MaxClientMessage, out var type, out var payload, out var whole))
+            while (true)
             {
+                if (_oversized is not null || TryStartOversized(ref buffer, out var needMore))
+                {
+                    // A statement over the limit: skipped as it arrives, then refused (AL0958).
+                    if (!SkipOversized(ref buffer))
+                    {
+                        break;
+                    }
+
+                    _session!.Touch(_services.Time.GetUtcNow());
+                    await RefuseOversizedAsync(cancellationToken);
+                    continue;
+                }
+
+                if (needMore || !PgFrame.TryRead(ref buffer, _options.MaxClientMessage, out var type, out var payload, out var whole))
+                {
+                    break;
+                }
+
                 _session!.Touch(_services.Time.GetUtcNow());
                 if (type == (byte)'X')
                 {
@@ -45,6 +63,12 @@ internal sealed partial class PgClientConnection
                     // Skipped, as the server skips after an error; an unknown type is refused all the same, as the server does.
                     _ = FrontendMessageName(type) ?? throw UnexpectedMessage(type);
                     continue;
+                }
+
+                if (WaitsForReady(type))
+                {
+                    // Nothing new reaches the server before it has reported the settings the last step left.
+                    await WaitForReadyAsync(upstream, cancellationToken);
                 }
 
                 await HandleFrontendAsync(type, payload, whole, upstream, cancellationToken);
@@ -184,7 +208,15 @@ internal sealed partial class PgClientConnection
         }
 
         _tracker.Enqueue(new Expected(ExpectedKind.Query) { Action = action });
-        Forward(whole, upstream);
+        if (MarkedApplicationName(verdict) is { } marked)
+        {
+            WriteQuery(upstream, marked);
+        }
+        else
+        {
+            Forward(whole, upstream);
+        }
+
         if (readWrite)
         {
             SendInternalQuery(upstream, "SET default_transaction_read_only = on");
@@ -314,7 +346,14 @@ internal sealed partial class PgClientConnection
         };
         _statements[name] = statement;
         _tracker.Enqueue(new Expected(ExpectedKind.Parse) { Statement = statement });
-        Forward(whole, upstream);
+        if (MarkedApplicationName(verdict) is { } marked)
+        {
+            WriteParse(upstream, name, marked, payload.AsSpan(payload.Length - 2 - (parameterTypes * 4)));
+        }
+        else
+        {
+            Forward(whole, upstream);
+        }
     }
 
     /// <summary>
@@ -497,19 +536,6 @@ internal sealed partial class PgClientConnection
     /// <summary>The refusal of an action whose intent could not be recorded (audit.required), with the trail's last failure.</summary>
     private PgError AuditUnavailable() => GatewayErrors.AuditUnavailable(_services.Audit.LastFailure?.Message ?? "the audit trail is unavailable");
 
-    private static PgError RefusalFor(StatementVerdict verdict) => verdict.RuleId switch
-    {
-        StatementGate.HiddenSqlRule => GatewayErrors.HiddenSql(verdict.RuleMessage),
-        StatementGate.CatalogValuesRule => GatewayErrors.CatalogValues(verdict.RuleMessage),
-        StatementGate.MaskedColumnTakenApartRule => GatewayErrors.MaskedColumnTakenApart(verdict.RuleMessage),
-        _ => PolicyRefusalFor(verdict),
-    };
-
-    private static PgError PolicyRefusalFor(StatementVerdict verdict) => verdict.NeedsMfa
-        ? GatewayErrors.MfaRequired(verdict.RuleId)
-        : verdict.Effect == RuleEffect.Review
-        ? GatewayErrors.ReviewRequired(verdict.RuleId, verdict.RuleMessage)
-        : GatewayErrors.Denied(verdict.RuleId, verdict.RuleMessage);
 
     /// <summary>Write-ahead: the intent is durable before the action is forwarded. Null when it could not be recorded and audit is required.</summary>
     private async ValueTask<ActionInFlight?> RecordIntentAsync(StatementVerdict verdict, CancellationToken cancellationToken)

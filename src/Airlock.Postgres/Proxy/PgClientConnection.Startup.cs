@@ -178,6 +178,13 @@ internal sealed partial class PgClientConnection
                 await TrySendFatalAsync(GatewayErrors.StartupParameter(name));
                 return false;
             }
+
+            if (string.Equals(name, "application_name", StringComparison.OrdinalIgnoreCase) && PosesAsAirlockMark(value))
+            {
+                await AuditAuthFailureAsync(user, database, "AL0955: application_name poses as the gateway's airlock: mark");
+                await TrySendFatalAsync(GatewayErrors.ApplicationNameSpoof);
+                return false;
+            }
         }
 
         // Ask for the Airlock token as the password. It is checked by hash; never logged or recorded.
@@ -240,18 +247,21 @@ internal sealed partial class PgClientConnection
             await TrySendFatalAsync(GatewayErrors.AuditUnavailable(ex.Message).AsFatal());
             return false;
         }
+        catch (RefusedException ex)
+        {
+            // A session cap from policy (AL0959, AL0960).
+            await AuditAuthFailureAsync(authenticated.Name, database, ex.Message);
+            await TrySendFatalAsync(GatewayErrors.SessionCap(ex));
+            return false;
+        }
 
         var principal = _session.PrincipalFor(snapshot);
         _session.ReadOnly = snapshot.AllowsOnlyReads(principal, database);
         _readOnlyDecidedFor = principal;
         var upstreamParameters = parameters.Where(p => p.Key is not ("user" or "database" or "application_name" or "client_encoding")).ToList();
         upstreamParameters.Add(new("client_encoding", "UTF8"));
-        upstreamParameters.Add(new("application_name", $"airlock:{authenticated.Name}" + (Parameter("application_name") is { Length: > 0 } app ? ":" + app : string.Empty)));
-        if (_session.ReadOnly)
-        {
-            // Enforced by the server itself: a statement the parser misjudged still cannot write.
-            upstreamParameters.Add(new("options", "-c default_transaction_read_only=on"));
-        }
+        upstreamParameters.Add(new("application_name", Mark + (Parameter("application_name") is { Length: > 0 } app ? ":" + app : string.Empty)));
+        upstreamParameters.Add(new("options", UpstreamOptions(snapshot.ResolveSessionLimits(principal, database))));
 
         try
         {
@@ -261,6 +271,13 @@ internal sealed partial class PgClientConnection
         {
             await TrySendFatalAsync(GatewayErrors.Upstream(ex.Message));
             await _services.Sessions.EndAsync(_session, "upstream login failed");
+            return false;
+        }
+
+        if (PinUpstreamSettings() is { } unpinned)
+        {
+            await TrySendFatalAsync(unpinned);
+            await _services.Sessions.EndAsync(_session, "upstream settings differ from the pinned ones");
             return false;
         }
 
@@ -306,7 +323,13 @@ internal sealed partial class PgClientConnection
         {
             var result = await _clientReader.ReadAsync(cancellationToken);
             var buffer = result.Buffer;
-            if (PgFrame.TryRead(ref buffer, _options.MaxClientMessage, out var type, out var payload, out _))
+            // Before login nobody is known: a message larger than a token needs is refused from its header, unread.
+            if (buffer.Length >= 5 && PgFrame.PeekLength(buffer) is var length && length > _options.MaxPreAuthMessage)
+            {
+                throw new GatewayRefusalException(GatewayErrors.PreAuthMessageTooLarge(length, _options.MaxPreAuthMessage));
+            }
+
+            if (PgFrame.TryRead(ref buffer, _options.MaxPreAuthMessage, out var type, out var payload, out _))
             {
                 var bytes = payload.ToArray();
                 _clientReader.AdvanceTo(buffer.Start);

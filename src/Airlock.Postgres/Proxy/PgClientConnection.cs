@@ -1,8 +1,10 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using Airlock.Audit;
 using Airlock.Masking;
 using Airlock.Pipeline;
@@ -55,8 +57,10 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
         _services = services;
         _options = options;
         Client = socket.RemoteEndPoint is IPEndPoint ip ? $"{ip.Address}:{ip.Port}" : socket.RemoteEndPoint?.ToString();
-        ProcessId = Random.Shared.Next(1, int.MaxValue);
-        SecretKey = Random.Shared.Next(int.MinValue, int.MaxValue);
+        // The key is all that authorizes a CancelRequest, which anyone may send: it must not be predictable
+        // (issue 14, class I), so it comes from the OS CSPRNG, as PostgreSQL's own (pg_strong_random).
+        ProcessId = RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        SecretKey = BinaryPrimitives.ReadInt32LittleEndian(RandomNumberGenerator.GetBytes(4));
     }
 
     public string? Client { get; }
@@ -68,6 +72,9 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
 
     public GatewaySession? Session => _session;
 
+    /// <summary>Set by the listener: the seats of connections still logging in, shared by all.</summary>
+    internal LoginSlots? LoginSlots { get; init; }
+
     private PolicySnapshot Policy => _services.Policy();
 
     private MaskingEngine Masking => _services.Masking();
@@ -78,7 +85,7 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
         ResetClientPipes();
         try
         {
-            if (!await StartupAsync(stopping))
+            if (!await StartupWithinSlotsAsync(stopping))
             {
                 // A login that failed after its session started (the client left, the login timed out) still ends it.
                 await EndUnfinishedLoginAsync();
@@ -91,6 +98,11 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
             var first = await Task.WhenAny(frontend, backend);
             await linked.CancelAsync();
             await EndSessionAsync(first, frontend, backend, stopping);
+        }
+        catch (GatewayRefusalException ex)
+        {
+            await TrySendFatalAsync(ex.Error);
+            await EndUnfinishedLoginAsync();
         }
         catch (PgProtocolException ex)
         {
@@ -172,7 +184,7 @@ internal sealed partial class PgClientConnection : IAsyncDisposable
                 _ => "57P01",
             };
             await TrySendFatalAsync(new PgError(code, end.Message, Severity: "FATAL"));
-            reason = end.Code.ToString().ToLowerInvariant();
+            reason = end.AuditReason ?? end.Code.ToString().ToLowerInvariant();
         }
         else if (stopping.IsCancellationRequested)
         {

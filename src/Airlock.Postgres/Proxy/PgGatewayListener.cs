@@ -15,6 +15,7 @@ public sealed class PgGatewayListener : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<PgClientConnection, Task> _connections = new();
+    private readonly LoginSlots _loginSlots;
     private Task? _accepting;
     private int _connectionFaults;
 
@@ -23,7 +24,11 @@ public sealed class PgGatewayListener : IAsyncDisposable
         _services = services ?? throw new ArgumentNullException(nameof(services));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _listener = new TcpListener(options.Listen);
+        _loginSlots = new LoginSlots(options.MaxUnauthenticated);
     }
+
+    /// <summary>Connections in their startup and login now (for health and tests).</summary>
+    public int LoggingIn => _loginSlots.Taken;
 
     /// <summary>Where it listens (the real port when configured with port 0).</summary>
     public IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndpoint;
@@ -85,7 +90,7 @@ public sealed class PgGatewayListener : IAsyncDisposable
             }
 
             socket.NoDelay = true;
-            var connection = new PgClientConnection(socket, _services, _options) { CancelHandler = CancelAsync };
+            var connection = new PgClientConnection(socket, _services, _options) { CancelHandler = CancelAsync, LoginSlots = _loginSlots };
 
             // On the books before it runs: a connection that fails at once (its task removes it as it ends)
             // could otherwise end before being added, and be added after, to stay there for good.

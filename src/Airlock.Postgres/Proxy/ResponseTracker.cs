@@ -39,6 +39,24 @@ internal sealed class ResponseTracker
         }
     }
 
+    /// <summary>
+    /// Whether a ReadyForQuery is still to come for something already sent upstream: a Query, a Sync, the
+    /// gateway's own query, or a refused Query's stand-in. Kept as a count, so asking costs nothing per message.
+    /// </summary>
+    public bool AwaitsReady()
+    {
+        lock (_lock)
+        {
+            return _awaitingReady > 0;
+        }
+    }
+
+    /// <summary>How many queued entries end with a ReadyForQuery (see <see cref="AwaitsReady"/>).</summary>
+    private int _awaitingReady;
+
+    private static bool EndsWithReady(Expected expected) =>
+        expected.Kind is ExpectedKind.Query or ExpectedKind.Sync or ExpectedKind.Internal || (expected.Kind == ExpectedKind.Refusal && expected.ThenReady);
+
     public void Enqueue(Expected expected)
     {
         lock (_lock)
@@ -51,6 +69,7 @@ internal sealed class ResponseTracker
 
             _skipping = false;
             _queue.Enqueue(expected);
+            _awaitingReady += EndsWithReady(expected) ? 1 : 0;
         }
     }
 
@@ -66,7 +85,13 @@ internal sealed class ResponseTracker
     {
         lock (_lock)
         {
-            return _queue.TryDequeue(out var head) ? head : null;
+            if (!_queue.TryDequeue(out var head))
+            {
+                return null;
+            }
+
+            _awaitingReady -= EndsWithReady(head) ? 1 : 0;
+            return head;
         }
     }
 
@@ -81,6 +106,7 @@ internal sealed class ResponseTracker
             while (_queue.TryPeek(out var head) && head.Kind != ExpectedKind.Sync)
             {
                 _queue.Dequeue();
+                _awaitingReady -= EndsWithReady(head) ? 1 : 0;
                 Skipped(head);
             }
 

@@ -68,6 +68,9 @@ public sealed record StatementAnalysis
     /// it must not be shared with texts that differ only in their literals.
     /// </summary>
     internal bool DependsOnLiterals { get; init; }
+
+    /// <summary>For SET, RESET and DISCARD ALL: the setting changed, how, and to what.</summary>
+    public SettingChange? Setting { get; init; }
 }
 
 /// <summary>

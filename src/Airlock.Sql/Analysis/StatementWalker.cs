@@ -45,6 +45,7 @@ internal sealed partial class StatementWalker
             Flags = walker._flags,
             HiddenSql = walker._hidden,
             ValueCatalogs = walker._valueCatalogs,
+            Setting = SettingChangeOf(nodeType, node),
         };
     }
 
