@@ -44,7 +44,7 @@ internal static partial class GatewayErrors
 
     public static PgError MfaRequired(string rule) => new(
         "42501",
-        $"AL0909: this statement needs an MFA step-up: policy allows it only with MFA (it is refused by {rule} without)",
+        $"AL0917: this statement needs an MFA step-up: policy allows it only with MFA (it is refused by {rule} without)",
         Hint: "Run: airlock mfa --code <the 6 digits from your authenticator app>, then run the statement again (a step-up counts for 15 minutes, in this session too).");
 
     /// <summary>A held statement for which no approval request could be made (AL1022: the requester has too many waiting).</summary>
@@ -55,12 +55,12 @@ internal static partial class GatewayErrors
 
     public static PgError ApprovalDenied(string requestId, string? by, string? reason) => new(
         "42501",
-        $"AL0907: request {requestId} was denied by {by ?? "an approver"}" + (string.IsNullOrWhiteSpace(reason) ? string.Empty : $": {reason}"),
+        $"AL0918: request {requestId} was denied by {by ?? "an approver"}" + (string.IsNullOrWhiteSpace(reason) ? string.Empty : $": {reason}"),
         Hint: "Talk to the approver, or ask again with a changed statement.");
 
     public static PgError WaitCancelled(string requestId) => new(
         "57014",
-        $"AL0908: canceling statement due to user request: it was waiting for an approver of request {requestId}",
+        $"AL0919: canceling statement due to user request: it was waiting for an approver of request {requestId}",
         Hint: $"The request stays open: once it is approved, run the same statement again (airlock reviews show {requestId}).");
 
     public static PgError DeniedStatement(string name) => new(

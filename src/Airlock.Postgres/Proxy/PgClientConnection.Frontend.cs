@@ -254,7 +254,7 @@ internal sealed partial class PgClientConnection
 
         // What the client sent before this statement must not wait with it.
         await _upstream!.Writer.FlushAsync(cancellationToken);
-        await WriteToClientAsync(w => _clientMessages.Notice(w, $"AL0906: waiting up to {wait} for an approver of request {review.RequestId} (rule {verdict.RuleId}): airlock reviews approve {review.RequestId}"), cancellationToken);
+        await WriteToClientAsync(w => _clientMessages.Notice(w, $"AL0922: waiting up to {wait} for an approver of request {review.RequestId} (rule {verdict.RuleId}): airlock reviews approve {review.RequestId}"), cancellationToken);
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Volatile.Write(ref _waitCancel, waiting);
         try

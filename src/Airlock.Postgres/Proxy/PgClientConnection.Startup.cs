@@ -181,7 +181,7 @@ internal sealed partial class PgClientConnection
 
             if (string.Equals(name, "application_name", StringComparison.OrdinalIgnoreCase) && PosesAsAirlockMark(value))
             {
-                await AuditAuthFailureAsync(user, database, "AL0955: application_name poses as the gateway's airlock: mark");
+                await AuditAuthFailureAsync(user, database, "AL0955: the application_name poses as the gateway's airlock: mark");
                 await TrySendFatalAsync(GatewayErrors.ApplicationNameSpoof);
                 return false;
             }
@@ -227,7 +227,7 @@ internal sealed partial class PgClientConnection
         if (authenticated.Token is { } token && !token.AllowsResource(database))
         {
             await AuditAuthFailureAsync(user, database, $"API token {token.TokenId} does not cover this resource");
-            await TrySendFatalAsync(new PgError("28000", $"AL0915: API token {token.TokenId} is not for resource \"{database}\" (it covers {string.Join(", ", token.Resources)})", Hint: "Make a token for this resource: airlock tokens create --resource " + database, Severity: "FATAL"));
+            await TrySendFatalAsync(new PgError("28000", $"AL0923: API token {token.TokenId} is not for resource \"{database}\" (it covers {string.Join(", ", token.Resources)})", Hint: "Make a token for this resource: airlock tokens create --resource " + database, Severity: "FATAL"));
             return false;
         }
 

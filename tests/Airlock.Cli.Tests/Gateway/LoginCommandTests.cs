@@ -126,7 +126,7 @@ public sealed class LoginCommandTests : IAsyncLifetime
 
         // Approvers read production only with MFA: dave is told how to step up.
         var before = await CliRunner.RunAsync(CancellationToken.None, "connect", "demo", "--gateway", Gateway, "--config-dir", ConfigDir, "--", "-X", "-At", "-c", "SELECT count(*) FROM orders");
-        Assert.Contains("AL0909", before.Error, StringComparison.Ordinal);
+        Assert.Contains("AL0917", before.Error, StringComparison.Ordinal);
         Assert.Contains("airlock mfa", before.Error, StringComparison.Ordinal);
 
         var code = Totp.Compute(DaveTotp, Totp.StepAt(DateTimeOffset.UtcNow));

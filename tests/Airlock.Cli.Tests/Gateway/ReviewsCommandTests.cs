@@ -43,7 +43,7 @@ public sealed partial class ReviewsCommandTests(ReviewsDemoFixture fixture) : IC
         // First in the class: bob has not stepped up yet. Approvers read production after MFA
         // (prod-approver-reads: mfa: required): bob is told how to step up.
         var before = await PsqlAsync("bob", "SELECT count(*) FROM orders WHERE id = 9");
-        Assert.Contains("AL0909", before.StandardError, StringComparison.Ordinal);
+        Assert.Contains("AL0917", before.StandardError, StringComparison.Ordinal);
         Assert.Contains("airlock mfa --code", before.StandardError, StringComparison.Ordinal);
 
         // Nor does his vote count, yes or no (prod-writes-need-review: approvers' mfa 15m): he is told how to step up.
@@ -220,7 +220,7 @@ public sealed partial class ReviewsCommandTests(ReviewsDemoFixture fixture) : IC
         Assert.Contains("password authentication failed", (await PsqlWithAsync("bob", secret, "SELECT 1")).StandardError, StringComparison.Ordinal);
         var other = Cli("alice", "tokens", "create", "--name", "staging-only", "--resource", "orders-staging");
         var staging = await PsqlWithAsync("alice", other.Out.Trim(), "SELECT 1");
-        Assert.Contains("AL0915", staging.StandardError, StringComparison.Ordinal);
+        Assert.Contains("AL0923", staging.StandardError, StringComparison.Ordinal);
 
         // Listed without its secret; stored only as a hash.
         var list = Cli("alice", "tokens", "list");

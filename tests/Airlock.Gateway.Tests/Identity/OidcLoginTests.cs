@@ -31,7 +31,7 @@ public sealed class OidcLoginTests : IAsyncLifetime
         // Without MFA in the token, the approvers' rule does not hold, and dave is told how to step up.
         var withoutMfa = Idp.Mint(new Dictionary<string, object> { ["preferred_username"] = "dave", ["groups"] = new[] { "sre-leads" }, ["amr"] = new[] { "pwd" } });
         var refused = await PsqlAsync("dave", withoutMfa, "SELECT count(*) FROM orders");
-        Assert.Contains("AL0909", refused.StandardError, StringComparison.Ordinal);
+        Assert.Contains("AL0917", refused.StandardError, StringComparison.Ordinal);
 
         // Without the IdP group, dave is support only: nothing on production.
         var noGroup = Idp.Mint(new Dictionary<string, object> { ["preferred_username"] = "dave", ["amr"] = new[] { "otp" } });

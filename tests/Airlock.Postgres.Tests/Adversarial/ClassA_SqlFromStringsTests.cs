@@ -95,7 +95,9 @@ public sealed class ClassA_SqlFromStringsTests(AdversarialHarness gateway) : ICl
     {
         string output = string.Empty;
         await gateway.AssertHarmlessAsync(async () => output = await gateway.PsqlOutputAsync(
-            $"SELECT word, ndoc FROM ts_stat('SELECT to_tsvector(''simple'', ssn) FROM customers WHERE id = {AdversarialHarness.PlantedId}') ORDER BY word"));
+            $"SELECT word, ndoc FROM ts_stat('SELECT to_tsvector(''simple'', ssn) FROM customers WHERE id = {AdversarialHarness.PlantedId}')"));
+
+        // No ORDER BY word: word derives from ssn, and ordering by it would be a class E sort-order oracle.
         Assert.DoesNotContain("ERROR", output, StringComparison.Ordinal);
         Assert.Contains("(3 rows)", output, StringComparison.Ordinal);
         Assert.DoesNotContain("1120", output, StringComparison.Ordinal); // the planted SSN's pieces: 078, -05, -1120

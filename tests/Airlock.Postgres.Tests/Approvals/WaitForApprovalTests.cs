@@ -28,7 +28,7 @@ public sealed class WaitForApprovalTests(ApprovalGatewayHarness gateway) : IClas
         var result = await psql;
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Contains("INSERT 0 1", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("AL0906: waiting up to 00:00:30 for an approver of request " + request.Id, result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("AL0922: waiting up to 00:00:30 for an approver of request " + request.Id, result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class WaitForApprovalTests(ApprovalGatewayHarness gateway) : IClas
 
         var result = await psql;
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("AL0907: request " + request.Id + " was denied by bob: already refunded", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("AL0918: request " + request.Id + " was denied by bob: already refunded", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
