@@ -66,15 +66,37 @@ public sealed class RedTeam_VariantsTests(ClassGHarness gateway) : IClassFixture
         });
     }
 
+    /// <summary>
+    /// Class E through the output: PARTITION BY and DISTINCT ON are whole comparisons, but PostgreSQL 15 always
+    /// sorts for them (WindowAgg reads sorted input; create_distinct_paths in planner.c never hashes DISTINCT ON),
+    /// so the rows come out in the masked column's order, as ORDER BY would give them.
+    /// </summary>
+    [Theory]
+    [InlineData("SELECT id, row_number() OVER (PARTITION BY email) FROM customers")]
+    [InlineData("SELECT id, count(*) OVER (PARTITION BY ssn ORDER BY id) FROM customers")]
+    [InlineData("SELECT id, sum(id) OVER w FROM customers WINDOW w AS (PARTITION BY card_number)")]
+    [InlineData("SELECT DISTINCT ON (email) id FROM customers")]
+    [InlineData("SELECT DISTINCT ON (ssn, id) id FROM customers")]
+    public async Task A_sort_for_partitions_or_distinct_on_a_masked_column_is_refused(string sql)
+    {
+        await gateway.AssertHarmlessAsync(async () =>
+        {
+            var output = await gateway.PsqlOutputAsync(sql, extra: ["-A", "-t"]);
+            Assert.Contains("AL0940", output);
+            Assert.DoesNotContain("9001", output);
+            return output;
+        });
+    }
+
     [Fact]
-    public async Task A_window_partitioned_by_a_masked_column_and_ordered_by_id_still_works()
+    public async Task Grouping_and_partitions_by_columns_that_are_not_masked_still_work()
     {
         await gateway.AssertHarmlessAsync(async () =>
         {
             var output = await gateway.PsqlOutputAsync(
-                $"SELECT id, row_number() OVER (PARTITION BY ssn ORDER BY id) FROM customers WHERE id = {AdversarialHarness.PlantedId}", extra: ["-A", "-t"]);
+                $"SELECT DISTINCT ON (id) id, row_number() OVER (PARTITION BY id ORDER BY id) FROM customers WHERE id = {AdversarialHarness.PlantedId}", extra: ["-A", "-t"]);
             Assert.DoesNotContain("AL0940", output);
-            Assert.Contains($"{AdversarialHarness.PlantedId}|", output);
+            Assert.Contains($"{AdversarialHarness.PlantedId}|1", output);
             return output;
         });
     }
