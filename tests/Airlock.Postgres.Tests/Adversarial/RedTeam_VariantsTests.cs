@@ -100,4 +100,26 @@ public sealed class RedTeam_VariantsTests(ClassGHarness gateway) : IClassFixture
             return output;
         });
     }
+
+    /// <summary>
+    /// Class G: the one-byte type <c>"char"</c> (OID 18; charsend in char.c sends exactly one byte) cannot hold a
+    /// mask. A masked column cast to it was sent as "[SSN]" in its binary form, which no client can decode; it
+    /// is shown as NULL with AL0903, as for other types a mask does not fit, in text and in binary.
+    /// </summary>
+    [Theory]
+    [InlineData("ssn::\"char\"")]
+    [InlineData("email::\"char\"")]
+    [InlineData("card_number::\"char\"")]
+    public async Task A_masked_column_cast_to_the_one_byte_char_type_is_nulled(string expression)
+    {
+        await gateway.AssertHarmlessAsync(async () =>
+        {
+            var sql = $"SELECT {expression} AS v FROM customers WHERE id = {AdversarialHarness.PlantedId}";
+            var psql = await gateway.PsqlOutputAsync(sql, extra: ["-A", "-t"]);
+            var npgsql = await gateway.BinaryValuesAsync(sql);
+            Assert.Contains("AL0903", psql);
+            Assert.Equal("NULL", npgsql.Trim());
+            return psql + npgsql;
+        });
+    }
 }
