@@ -30,11 +30,14 @@ internal static class PgTypeShapes
 {
     public const int JsonbOid = 3802;
 
-    private static readonly HashSet<int> TextTypes = [25, 1043, 1042, 19, 705, 114, JsonbOid, 142, 18, 2275, 1790, 194];
+    private static readonly HashSet<int> TextTypes = [25, 1043, 1042, 19, 705, 114, JsonbOid, 142, 2275, 1790, 194];
+
+    // "char" (18) is one byte (charin/charsend in char.c): too short for any detector to match, and no mask fits
+    // in it, so a masked "char" is nulled rather than sent as a string its binary form cannot hold.
 
     private static readonly HashSet<int> NoTextTypes =
     [
-        16, 20, 21, 23, 26, 27, 28, 29, 700, 701, 1700, 790, 1082, 1083, 1266, 1114, 1184, 1186, 2950, 2278, 3220, 5069,
+        16, 18, 20, 21, 23, 26, 27, 28, 29, 700, 701, 1700, 790, 1082, 1083, 1266, 1114, 1184, 1186, 2950, 2278, 3220, 5069,
         869, 650, 829, 774, 1560, 1562, 600, 601, 602, 603, 604, 628, 718, 22, 30,
         24, 2202, 2203, 2204, 2205, 2206, 4096, 4089, 3734, 3769, 4191,
         3904, 3906, 3908, 3910, 3912, 3926, 4451, 4532, 4533, 4534, 4535, 4536,

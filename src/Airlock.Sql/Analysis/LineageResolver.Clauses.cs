@@ -22,14 +22,16 @@ internal sealed partial class LineageResolver
             InClause("HAVING", () => Predicate(having, scope, ctes, null));
         }
 
-        // Grouping and DISTINCT ON compare values for equality: the column itself is used whole.
-        foreach (var (field, clause) in new[] { ("groupClause", "GROUP BY"), ("distinctClause", "DISTINCT ON") })
+        // Grouping compares values for equality: the column itself is used whole. DISTINCT ON does too, but
+        // PostgreSQL always sorts for it (create_distinct_paths in planner.c never hashes DISTINCT ON), so the
+        // rows come out in the column's order: an ordering, as ORDER BY.
+        foreach (var (field, clause, how) in new[] { ("groupClause", "GROUP BY", null), ("distinctClause", "DISTINCT ON", "DISTINCT ON (which sorts the rows by it)") })
         {
             if (select.TryGetProperty(field, out var items))
             {
                 foreach (var item in items.EnumerateArray())
                 {
-                    InClause(clause, () => OutputReference(item, scope, ctes, targets, null));
+                    InClause(clause, () => OutputReference(item, scope, ctes, targets, how));
                 }
             }
         }

@@ -66,6 +66,13 @@ internal sealed partial class LineageResolver
             return;
         }
 
+        // A window in the output sorts the rows by its ORDER BY, which the order of the rows shows: the same
+        // oracle as the statement's own ORDER BY (a named WINDOW is checked with the other clauses).
+        if (type == "FuncCall" && body.TryGetProperty("over", out var over))
+        {
+            InClause("select list", () => Window(over.TryGetProperty("WindowDef", out var def) ? def : over, scope, ctes));
+        }
+
         switch (type)
         {
             case "ColumnRef":

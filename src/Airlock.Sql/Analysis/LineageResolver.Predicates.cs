@@ -252,12 +252,16 @@ internal sealed partial class LineageResolver
         }
     }
 
-    /// <summary>PARTITION BY compares whole; a window's ORDER BY ranks the values.</summary>
+    /// <summary>
+    /// A window's ORDER BY ranks the values. PARTITION BY compares whole, but sorts too: PostgreSQL's WindowAgg
+    /// reads its input sorted by the partition keys (nodeWindowAgg.c; there is no hashed windowing), so the rows
+    /// come out in the column's order, as ORDER BY would give them.
+    /// </summary>
     private void Window(JsonElement window, Scope scope, CteColumns ctes)
     {
         if (window.TryGetProperty("partitionClause", out var partition))
         {
-            Predicate(partition, scope, ctes, null);
+            Predicate(partition, scope, ctes, "a window's PARTITION BY (which sorts the rows by it)");
         }
 
         if (window.TryGetProperty("orderClause", out var order))

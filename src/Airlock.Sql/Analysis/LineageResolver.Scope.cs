@@ -84,11 +84,14 @@ internal sealed partial class LineageResolver
             {
                 var inner = new Scope(scope.Outer);
                 AddFromItem(body.GetProperty("larg"), inner, ctes);
+                var leftCount = inner.Relations.Count;
                 AddFromItem(body.GetProperty("rarg"), inner, ctes);
                 if (body.TryGetProperty("quals", out var quals))
                 {
                     InClause("JOIN ON", () => Predicate(quals, inner, ctes, null));
                 }
+
+                InClause("JOIN USING", () => JoinByName(body, inner.Relations[..leftCount], inner.Relations[leftCount..]));
 
                 scope.Relations.AddRange(inner.Relations);
                 if (AliasName(body) is { } joinAlias)
