@@ -22,16 +22,30 @@ internal sealed partial class LineageResolver
             InClause("HAVING", () => Predicate(having, scope, ctes, null));
         }
 
-        // Grouping compares values for equality: the column itself is used whole. DISTINCT ON does too, but
-        // PostgreSQL always sorts for it (create_distinct_paths in planner.c never hashes DISTINCT ON), so the
-        // rows come out in the column's order: an ordering, as ORDER BY.
-        foreach (var (field, clause, how) in new[] { ("groupClause", "GROUP BY", null), ("distinctClause", "DISTINCT ON", "DISTINCT ON (which sorts the rows by it)") })
+        // Grouping compares values for equality, but the planner may sort to do it: DISTINCT ON always
+        // (create_distinct_paths in planner.c never hashes it), GROUP BY and DISTINCT whenever it prefers a sort
+        // (enable_hashagg = off, a small work_mem, a large input), and the rows then come out in the column's
+        // order: an ordering, as ORDER BY. So a masked column is not grouped on.
+        foreach (var (field, clause, how) in new[] { ("groupClause", "GROUP BY", "GROUP BY (which may sort the rows by it)"), ("distinctClause", "DISTINCT ON", "DISTINCT ON (which sorts the rows by it)") })
         {
             if (select.TryGetProperty(field, out var items))
             {
                 foreach (var item in items.EnumerateArray())
                 {
                     InClause(clause, () => OutputReference(item, scope, ctes, targets, how));
+                }
+            }
+        }
+
+        // Plain DISTINCT is [{}]: it groups on every output column.
+        if (select.TryGetProperty("distinctClause", out var distinct) && distinct.EnumerateArray().Any(i => i.ValueKind == JsonValueKind.Object && !i.EnumerateObject().Any())
+            && targets.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var target in targets.EnumerateArray())
+            {
+                if (TargetValue(target) is { } value)
+                {
+                    InClause("DISTINCT", () => Predicate(value, scope, ctes, "DISTINCT (which may sort the rows by it)"));
                 }
             }
         }

@@ -170,7 +170,7 @@ public sealed class ClassE_PredicateTests(AdversarialHarness gateway) : IClassFi
     [InlineData("SELECT count(*) FROM customers WHERE ssn IS NULL")]
     [InlineData("SELECT c.id, count(o.id) FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.id = 9001 GROUP BY c.id")]
     [InlineData("SELECT id FROM customers WHERE email IN ('zebulon.quixote@planted-example.com', 'nobody@example.com') AND ssn IS NOT DISTINCT FROM '078-05-1120'")]
-    [InlineData("SELECT email, count(*) FROM customers WHERE id = 9001 GROUP BY email")]
+    [InlineData("SELECT status, count(*) FROM orders WHERE customer_id = 9001 OR id < 5 GROUP BY status")]
     public async Task Whole_comparisons_and_plain_joins_still_run(string sql)
     {
         await gateway.AssertHarmlessAsync(async () =>
@@ -189,6 +189,22 @@ public sealed class ClassE_PredicateTests(AdversarialHarness gateway) : IClassFi
     public async Task Taking_a_masked_column_apart_inside_sql_run_from_a_string_is_refused(string sql) =>
         // Classes A and E together: the hidden statement's predicates count as the outer statement's.
         await AssertRefusedAsync(sql);
+
+    [Theory]
+    [InlineData("SELECT min(id) FROM customers GROUP BY email")]
+    [InlineData("SELECT DISTINCT email FROM customers")]
+    [InlineData("SELECT DISTINCT id, ssn FROM customers WHERE id > 8000")]
+    public async Task Grouping_on_a_masked_column_which_may_sort_by_it_is_refused(string sql)
+    {
+        // Red team: after SET enable_hashagg = off (or with a small work_mem) GROUP BY and DISTINCT sort, and
+        // the groups come out in the masked column's order, which is the ORDER BY oracle again.
+        await gateway.AssertHarmlessAsync(async () =>
+        {
+            var output = await gateway.PsqlOutputAsync("SET enable_hashagg = off; " + sql);
+            Assert.Contains("AL0940", output);
+            return output;
+        });
+    }
 
     private async Task AssertRefusedAsync(string sql)
     {
