@@ -122,6 +122,11 @@ public sealed partial class ActionApprovals
             throw new RefusedException(ApprovalErrors.InvalidAccessRequest, $"policy revision {snapshot.Revision} defines no resource '{resource}'");
         }
 
+        if (!snapshot.GrantAppliesTo(grant, resource))
+        {
+            throw new RefusedException(ApprovalErrors.GrantDoesNotApply, $"grant '{grant}' changes nothing on {resource}: no rule for {resource} in policy revision {snapshot.Revision} has a grant condition naming it");
+        }
+
         if (duration <= TimeSpan.Zero || duration > definition.MaxDuration)
         {
             throw new RefusedException(ApprovalErrors.InvalidAccessRequest, $"grant '{grant}' lasts at most {definition.MaxDuration} (asked for {duration})");
