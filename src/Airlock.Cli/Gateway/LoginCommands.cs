@@ -114,18 +114,36 @@ internal static class LoginCommands
                 return AirlockCli.Failed;
             }
 
+            // The pgpass file holds this token for psql: it goes first, whatever the gateway says.
+            StoredLogins.RemovePgpass(directory);
             using var api = SessionsCommands.ApiClient(parse.GetValue(gateway), SessionsCommands.Basic(login.User, login.Token));
-            using var response = await api.PostAsync(new Uri($"v1/logins/{Uri.EscapeDataString(login.Id)}/revoke", UriKind.Relative), content: null, cancellationToken);
-
-            // Forgotten here whatever the gateway says: an expired or revoked token is no use to keep.
-            StoredLogins.Remove(directory, key);
-            if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Unauthorized)
+            HttpResponseMessage response;
+            try
             {
-                return await SessionsCommands.FailAsync(context, response, await response.Content.ReadAsStringAsync(cancellationToken));
+                response = await api.PostAsync(new Uri($"v1/logins/{Uri.EscapeDataString(login.Id)}/revoke", UriKind.Relative), content: null, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // Kept: forgetting a token the gateway still honours would leave it live with no way to revoke it.
+                await context.Error.WriteLineAsync(
+                    $"airlock: error AL0816: cannot reach the gateway's admin API ({ex.Message}); login {login.Id} is NOT revoked and is kept here: run airlock logout again when the gateway answers");
+                return AirlockCli.Unavailable;
             }
 
-            await context.Out.WriteLineAsync(response.IsSuccessStatusCode ? $"logged out: login {login.Id} is revoked" : $"logged out: login {login.Id} had already ended");
-            return AirlockCli.Ok;
+            using (response)
+            {
+                // 401: the gateway no longer honours the token (expired or revoked), so there is nothing left to
+                // revoke and it is forgotten. Any other failure keeps it, so logout can be tried again.
+                if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Unauthorized)
+                {
+                    await context.Error.WriteLineAsync($"airlock: login {login.Id} is NOT revoked and is kept here: run airlock logout again");
+                    return await SessionsCommands.FailAsync(context, response, await response.Content.ReadAsStringAsync(cancellationToken));
+                }
+
+                StoredLogins.Remove(directory, key);
+                await context.Out.WriteLineAsync(response.IsSuccessStatusCode ? $"logged out: login {login.Id} is revoked" : $"logged out: login {login.Id} had already ended");
+                return AirlockCli.Ok;
+            }
         });
         return command;
     }

@@ -14,7 +14,7 @@ internal sealed record StoredLogin(string Gateway, string User, string Token, st
 
 /// <summary>
 /// The user's logins, in <c>logins.json</c> of their Airlock config directory, readable by them alone
-/// (directory 0700, file 0600, written whole and renamed into place). A file that others can read is refused,
+/// (directory 0700 and theirs alone, file 0600, written whole through an exclusive temporary file and renamed into place). A file that others can read is refused,
 /// as ssh refuses such a key: the tokens in it would be theirs too. <c>airlock connect --print</c> writes a
 /// <c>pgpass</c> file beside it, so a printed psql command names the file, never the token.
 /// </summary>
@@ -23,7 +23,6 @@ internal static class StoredLogins
     public const string DirectoryVariable = "AIRLOCK_CONFIG_DIR";
 
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode OwnerOnlyDirectory = OwnerOnly | UnixFileMode.UserExecute;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
@@ -73,13 +72,29 @@ internal static class StoredLogins
         return path;
     }
 
+    /// <summary>Removes the pgpass file <c>airlock connect --print</c> wrote (its token is the one being logged out); false when there was none.</summary>
+    public static bool RemovePgpass(string directory)
+    {
+        var path = Path.Combine(directory, "pgpass");
+        if (!Path.Exists(path))
+        {
+            return false;
+        }
+
+        File.Delete(path); // unlink(2): a symlink itself goes, never its target
+        return true;
+    }
+
     private static List<StoredLogin> Read(string directory)
     {
         var path = Path.Combine(directory, "logins.json");
-        if (!File.Exists(path))
+        if (!Path.Exists(path))
         {
             return [];
         }
+
+        CredentialDirectory.Check(directory);
+        CredentialDirectory.RefuseLink(path);
 
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~OwnerOnly) != UnixFileMode.None)
         {
@@ -99,32 +114,36 @@ internal static class StoredLogins
     private static void Write(string directory, List<StoredLogin> logins) =>
         WriteOwnerOnly(directory, Path.Combine(directory, "logins.json"), JsonSerializer.Serialize(new StoredFile(logins), Json));
 
-    /// <summary>Creates the file with mode 0600 from the start (never world-readable, not even for a moment) and renames it into place.</summary>
+    /// <summary>
+    /// Writes the file whole and renames it into place. The temporary file has a random name and is created
+    /// exclusively (O_CREAT|O_EXCL: a planted file or symlink of that name is an error, never followed or reused)
+    /// with mode 0600 from the start. rename(2) replaces a symlink at the final name itself, not what it points to.
+    /// </summary>
     private static void WriteOwnerOnly(string directory, string path, string text)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(directory, OwnerOnlyDirectory);
-        }
-
-        var temporary = path + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        CredentialDirectory.Ensure(directory);
+        var temporary = Path.Combine(directory, "." + Path.GetFileName(path) + ".tmp-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = OwnerOnly;
         }
 
-        using (var stream = new FileStream(temporary, options))
+        try
         {
-            stream.Write(Encoding.UTF8.GetBytes(text));
-            stream.Flush(flushToDisk: true);
-        }
+            using (var stream = new FileStream(temporary, options))
+            {
+                stream.Write(Encoding.UTF8.GetBytes(text));
+                stream.Flush(flushToDisk: true);
+            }
 
-        File.Move(temporary, path, overwrite: true);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
     }
 
     private sealed record StoredFile(List<StoredLogin> Logins);

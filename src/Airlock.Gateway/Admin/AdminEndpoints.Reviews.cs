@@ -144,7 +144,8 @@ internal static partial class AdminEndpoints
         {
             ApprovalErrors.NotFound => StatusCodes.Status404NotFound,
             ApprovalErrors.SelfApproval or ApprovalErrors.NotAnApprover or IdentityErrors.MfaFailed or IdentityErrors.MfaNotFresh => StatusCodes.Status403Forbidden,
-            ApprovalErrors.ReasonRequired or ApprovalErrors.InvalidAccessRequest or IdentityErrors.InvalidToken or ApprovalErrors.BadRequest => StatusCodes.Status400BadRequest,
+            ApprovalErrors.ReasonRequired or ApprovalErrors.InvalidAccessRequest or IdentityErrors.InvalidToken or ApprovalErrors.BadRequest
+                or IdentityErrors.TokenUnknownResource or IdentityErrors.TokenControlCharacters or ApprovalErrors.GrantDoesNotApply => StatusCodes.Status400BadRequest,
             ApprovalErrors.TooManyPending or IdentityErrors.MfaBackOff or IdentityErrors.MfaLockedOut => StatusCodes.Status429TooManyRequests,
             _ => StatusCodes.Status409Conflict,
         };

@@ -140,7 +140,7 @@ public sealed class GatewayHost : IAsyncDisposable
             _stopOrder.Add(notifier);
         }
 
-        Tokens = new ApiTokens(Store, Audit, time) { Revoked = Sessions.EndCredentialSessionsAsync };
+        Tokens = new ApiTokens(Store, Audit, time) { Revoked = Sessions.EndCredentialSessionsAsync, ResourceExists = r => Policy.Current.TryGetResource(r, out _) };
         Logins = new LoginTokens(Store, Audit, time) { Revoked = Sessions.EndCredentialSessionsAsync };
         Sessions.CredentialsRevokedSince = async (since, cancellationToken) =>
             (IReadOnlyCollection<string>)[.. await Store.ApiTokens.ListRevokedSinceAsync(since, cancellationToken), .. await Store.LoginTokens.ListRevokedSinceAsync(since, cancellationToken)];

@@ -85,7 +85,7 @@ public sealed partial class ActionApprovals
             Resource = resource,
             ActionSummary = summary,
             Grant = grant,
-            Reason = reason is null ? null : masking().Mask(reason),
+            Reason = StoredReason(reason, grant, snapshot),
             Duration = duration,
             Rule = "grant:" + grant,
             PolicyRevision = snapshot.Revision.ToString(),
@@ -93,6 +93,24 @@ public sealed partial class ActionApprovals
             CreatedAt = now,
             ExpiresAt = now + lifetime,
         };
+
+    /// <summary>
+    /// The reason as kept: masked like any free text, except a reason that is wholly a ticket as policy defines
+    /// it (the grant's ticket pattern, or a rule's ticket condition, matched in full). That is an identifier
+    /// policy itself asks for: masked, an approver could not look it up and the rule's ticket condition would
+    /// never hold for the grant (a card-like INC-4111111111111111 masks). Anything else in it would not match.
+    /// </summary>
+    private string? StoredReason(string? reason, string grant, PolicySnapshot snapshot)
+    {
+        if (reason is null)
+        {
+            return null;
+        }
+
+        var tickets = snapshot.Bundle.Grants.Where(g => g.Name == grant).Select(g => g.Ticket)
+            .Concat(snapshot.Bundle.Rules.Select(r => r.Conditions.Ticket));
+        return tickets.Any(t => t is not null && t.Regex.IsMatch(reason)) ? reason : masking().Mask(reason);
+    }
 
     /// <summary>The checks an access request passes before anyone sees it; returns the grant's definition.</summary>
     private static GrantDefinition CheckAccessRequest(PolicySnapshot snapshot, string resource, string grant, TimeSpan duration, string? reason)
@@ -102,6 +120,11 @@ public sealed partial class ActionApprovals
         if (!snapshot.TryGetResource(resource, out _))
         {
             throw new RefusedException(ApprovalErrors.InvalidAccessRequest, $"policy revision {snapshot.Revision} defines no resource '{resource}'");
+        }
+
+        if (!snapshot.GrantAppliesTo(grant, resource))
+        {
+            throw new RefusedException(ApprovalErrors.GrantDoesNotApply, $"grant '{grant}' changes nothing on {resource}: no rule for {resource} in policy revision {snapshot.Revision} has a grant condition naming it");
         }
 
         if (duration <= TimeSpan.Zero || duration > definition.MaxDuration)

@@ -17,4 +17,7 @@ public static class ApprovalErrors
 
     /// <summary>A request to the admin API whose body or query is malformed or out of range (an overflowing duration, a number too large).</summary>
     public const string BadRequest = "AL1023";
+
+    /// <summary>An access request or break-glass for a grant that no rule on that resource names (HTTP 400): held, it would change nothing.</summary>
+    public const string GrantDoesNotApply = "AL1044";
 }

@@ -21,6 +21,28 @@ public sealed class ApiTokens(IAirlockStore store, AuditTrail audit, TimeProvide
     /// <summary>Called with a token id when it is revoked, so open sessions using it end at once.</summary>
     public Func<string, CancellationToken, ValueTask>? Revoked { get; init; }
 
+    /// <summary>Whether policy defines a resource (the gateway wires its current policy); unset, any name is taken.</summary>
+    public Func<string, bool>? ResourceExists { get; init; }
+
+    /// <summary>
+    /// Scopes are kept one per line (the store joins them with '\n'), so a resource holding a line break would
+    /// show as one scope and grant two; names are printed in lists and in refusals. Control characters
+    /// (Unicode Cc) and line or paragraph separators are refused in both (AL1043).
+    /// </summary>
+    private static void CheckScopeText(string name, IReadOnlyList<string> resources)
+    {
+        static bool Bad(string text) => text.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085');
+        if (Bad(name))
+        {
+            throw new RefusedException(IdentityErrors.TokenControlCharacters, "a token name may not hold control characters or line breaks");
+        }
+
+        if (resources.Any(r => string.IsNullOrWhiteSpace(r) || Bad(r)))
+        {
+            throw new RefusedException(IdentityErrors.TokenControlCharacters, "a token's resources may not be blank or hold control characters or line breaks: give each with its own --resource");
+        }
+    }
+
     /// <summary>Makes a token for <paramref name="owner"/>; returns its record and its secret, which is never shown again.</summary>
     public async ValueTask<(ApiTokenRecord Token, string Secret)> CreateAsync(GatewayUser owner, string name, IReadOnlyList<string> resources, IReadOnlyList<string> sqlKinds, TimeSpan lifetime, CancellationToken cancellationToken)
     {
@@ -45,6 +67,12 @@ public sealed class ApiTokens(IAirlockStore store, AuditTrail audit, TimeProvide
         if (resources.Count == 0)
         {
             throw new RefusedException(IdentityErrors.InvalidToken, "a token needs at least one resource it is for");
+        }
+
+        CheckScopeText(name, resources);
+        if (ResourceExists is { } exists && resources.FirstOrDefault(r => !exists(r)) is { } unknownResource)
+        {
+            throw new RefusedException(IdentityErrors.TokenUnknownResource, $"policy defines no resource '{unknownResource}': a token is made only for resources that exist");
         }
 
         if (sqlKinds.FirstOrDefault(k => !Kinds.Contains(k, StringComparer.Ordinal)) is { } unknown)

@@ -26,4 +26,10 @@ public static class IdentityErrors
 
     /// <summary>An MFA step-up refused unheard: too many wrong codes within the hour locked the user's step-up for a while (HTTP 429, Retry-After; audited as auth.mfa_locked).</summary>
     public const string MfaLockedOut = "AL1021";
+
+    /// <summary>A token asked for on a resource policy does not define (HTTP 400): its scope would name something that is not there.</summary>
+    public const string TokenUnknownResource = "AL1042";
+
+    /// <summary>A token name or resource with a control character or line break (HTTP 400): scopes are stored one per line, and names are printed.</summary>
+    public const string TokenControlCharacters = "AL1043";
 }

@@ -8,6 +8,15 @@ public sealed partial class PolicySnapshot
     /// The session limits for a principal on a resource: the bundle default, tightened by the
     /// resource's own limits and by those of every group the principal is in. The strictest wins.
     /// </summary>
+    /// <summary>
+    /// Whether holding <paramref name="grant"/> can change any decision on <paramref name="resource"/>: some rule
+    /// that applies to the resource has a <c>grant</c> or <c>unless_grant</c> condition naming it. A grant asked
+    /// for elsewhere would be approved, audited and held, and change nothing, so it is refused up front.
+    /// </summary>
+    public bool GrantAppliesTo(string grant, string resource) =>
+        _resources.TryGetValue(resource, out var entry)
+        && entry.BySlot.Any(slot => slot.Any(r => r.Definition.Conditions.Grant?.Name == grant || r.Definition.Conditions.UnlessGrant?.Name == grant));
+
     public SessionLimits ResolveSessionLimits(ResolvedPrincipal principal, string resource)
     {
         var limits = Bundle.Sessions.Default;

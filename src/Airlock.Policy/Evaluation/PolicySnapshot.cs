@@ -143,7 +143,10 @@ public sealed partial class PolicySnapshot
             var group = _groups[i];
             if (info.Groups.Contains(group.Name, StringComparer.Ordinal)
                 || group.Members.Any(m => string.Equals(m.Name, info.User, StringComparison.Ordinal))
-                || group.IdpGroups.Any(g => info.IdpGroups.Contains(g, StringComparer.Ordinal)))
+                // IdP group claims ignore case (issue 15, class U): IdPs and directories (AD, Entra, Okta) treat
+                // "SRE-Leads" and "sre-leads" as one group, and an exact match silently skipped deny rules
+                // keyed on a group whose claim arrived spelled differently.
+                || group.IdpGroups.Any(g => info.IdpGroups.Contains(g, StringComparer.OrdinalIgnoreCase)))
             {
                 ResolvedPrincipal.Set(groupBits, i);
             }

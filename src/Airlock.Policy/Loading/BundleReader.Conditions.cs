@@ -57,7 +57,12 @@ internal sealed partial class BundleReader
 
         try
         {
-            var regex = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, RegexTimeout);
+            // Compiled alone first, so an error names the pattern as written; then anchored to the whole text with
+            // \A(?:…)\z. .NET's '$' also matches before a final newline, so '^INC-[0-9]+$' alone accepts
+            // "INC-1\n"; \z does not. A pattern whose inline (?x) comment would swallow the closing ')' no longer
+            // compiles anchored and is reported, never silently loosened.
+            _ = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, RegexTimeout);
+            var regex = new Regex(@"\A(?:" + pattern + @")\z", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, RegexTimeout);
             return new RegexPattern(pattern, regex);
         }
         catch (ArgumentException ex)

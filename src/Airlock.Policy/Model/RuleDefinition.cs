@@ -121,7 +121,10 @@ public enum ApprovalMode
     All,
 }
 
-/// <summary>A regular expression as written, compiled for linear-time matching.</summary>
+/// <summary>
+/// A regular expression as written, compiled for linear-time matching against the WHOLE text (anchored with
+/// \A and \z by the loader): <c>Regex.IsMatch</c> on it is a full match, never a search.
+/// </summary>
 public sealed record RegexPattern(string Pattern, System.Text.RegularExpressions.Regex Regex)
 {
     public override string ToString() => Pattern;
