@@ -37,6 +37,7 @@ public sealed class ClassJ_StoreOnDiskTests : IDisposable
         var path = Path.Combine(_root, "made", "by", "the", "store", "airlock.db");
         await using (var store = await OpenAsync(path))
         {
+            await using var keepOpen = await KeepOpenAsync(path);
             await store.Audit.AppendAsync(ChainSealer.Of(3));
 
             // While it is open, WAL mode keeps both files beside the database.
@@ -61,6 +62,7 @@ public sealed class ClassJ_StoreOnDiskTests : IDisposable
         var path = Path.Combine(directory, "airlock.db");
 
         await using var store = await OpenAsync(path);
+        await using var keepOpen = await KeepOpenAsync(path);
         await store.Sessions.StartAsync(new SessionRecord { Id = "s1", User = "alice", Resource = "demo", Instance = "gw", StartedAt = DateTimeOffset.UtcNow });
 
         Assert.Equal(Private, Mode(path));
@@ -218,6 +220,7 @@ public sealed class ClassJ_StoreOnDiskTests : IDisposable
         var path = Path.Combine(_root, name, "airlock.db");
         await using (var store = await OpenAsync(path))
         {
+            await using var keepOpen = await KeepOpenAsync(path);
             await store.Audit.AppendAsync(ChainSealer.Of(3));
         }
 
@@ -227,6 +230,21 @@ public sealed class ClassJ_StoreOnDiskTests : IDisposable
     }
 
     private static UnixFileMode Mode(string path) => File.GetUnixFileMode(path);
+
+    /// <summary>
+    /// An unpooled connection that reads the database and stays open: SQLite deletes -wal and -shm when the
+    /// last connection closes, and other test classes clear every pool (SqliteConnection.ClearAllPools) at any
+    /// moment, which would close the store's own.
+    /// </summary>
+    private static async Task<SqliteConnection> KeepOpenAsync(string path)
+    {
+        var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var read = connection.CreateCommand();
+        read.CommandText = "SELECT count(*) FROM sqlite_master";
+        await read.ExecuteScalarAsync();
+        return connection;
+    }
 
     private static string Digest(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 }
