@@ -22,29 +22,25 @@ public sealed partial class StatementGate
         var hidden = analysis.Statements.SelectMany(s => s.HiddenSql).Distinct(StringComparer.Ordinal).ToList();
         if (hidden.Count > 0)
         {
-            return Refused(
+            return Denied(
                 HiddenSqlRule,
-                $"this statement runs SQL from a string that the gateway cannot analyse: {string.Join("; ", hidden)}. Write the query itself, or give the function one constant SELECT.");
+                $"this statement runs SQL from a string that the gateway cannot analyse: {string.Join("; ", hidden)}. Write the query itself, or give the function one constant SELECT.",
+                analysis,
+                auditText,
+                snapshot);
         }
 
         var catalogs = analysis.Statements.SelectMany(s => s.ValueCatalogs).Distinct(StringComparer.Ordinal).ToList();
         if (catalogs.Count > 0)
         {
-            return Refused(
+            return Denied(
                 CatalogValuesRule,
-                $"{string.Join(", ", catalogs)} hold column values, other sessions' SQL or secrets, which Airlock cannot mask. pg_stat_activity is allowed without its query column (and without * or whole-row references).");
+                $"{string.Join(", ", catalogs)} hold column values, other sessions' SQL or secrets, which Airlock cannot mask. pg_stat_activity is allowed without its query column (and without * or whole-row references).",
+                analysis,
+                auditText,
+                snapshot);
         }
 
         return null;
-
-        StatementVerdict Refused(string rule, string message) => new()
-        {
-            Effect = RuleEffect.Deny,
-            RuleId = rule,
-            RuleMessage = message,
-            Analysis = analysis,
-            AuditText = auditText,
-            PolicyRevision = snapshot.Revision.ToString(),
-        };
     }
 }

@@ -38,30 +38,14 @@ public sealed partial class StatementGate(Func<PolicySnapshot> policy, TimeProvi
 
         if (session.ReadOnly && analysis.Statements.Any(s => s.Flags.HasFlag(SqlFlags.ReadWriteEscalation)))
         {
-            return new StatementVerdict
-            {
-                Effect = RuleEffect.Deny,
-                RuleId = ReadOnlySessionRule,
-                RuleMessage = "This session is read-only: policy allows you only reads on this resource, so read-write mode cannot be switched on.",
-                Analysis = analysis,
-                AuditText = auditText,
-                PolicyRevision = snapshot.Revision.ToString(),
-            };
+            return Denied(ReadOnlySessionRule, "This session is read-only: policy allows you only reads on this resource, so read-write mode cannot be switched on.", analysis, auditText, snapshot);
         }
 
         // Session state the gateway pins or bounds (SessionSettingsGuard): refused before policy, whatever it says.
         // After the read-only check, whose published refusal (AL0901, airlock:read-only-session) escalations keep.
         if (SessionSettingsGuard.Check(analysis, snapshot.ResolveSessionLimits(principal, session.Resource)) is { } pinned)
         {
-            return new StatementVerdict
-            {
-                Effect = RuleEffect.Deny,
-                RuleId = pinned.Rule,
-                RuleMessage = pinned.Message,
-                Analysis = analysis,
-                AuditText = auditText,
-                PolicyRevision = snapshot.Revision.ToString(),
-            };
+            return Denied(pinned.Rule, pinned.Message, analysis, auditText, snapshot);
         }
 
         // An API token narrows what policy allows its user: a kind outside its scope is denied, whatever policy says.
@@ -70,15 +54,7 @@ public sealed partial class StatementGate(Func<PolicySnapshot> policy, TimeProvi
             IEnumerable<StatementKind> kinds = analysis.Statements.Count == 0 || analysis.Error is not null ? [analysis.Kind] : analysis.Statements.Select(s => s.Kind);
             if (kinds.Select(k => k.ToString().ToLowerInvariant()).FirstOrDefault(k => !token.AllowsSql(k)) is { } outside)
             {
-                return new StatementVerdict
-                {
-                    Effect = RuleEffect.Deny,
-                    RuleId = TokenScopeRule,
-                    RuleMessage = $"API token {token.TokenId} covers {string.Join(", ", token.SqlKinds)} statements, not {outside}.",
-                    Analysis = analysis,
-                    AuditText = auditText,
-                    PolicyRevision = snapshot.Revision.ToString(),
-                };
+                return Denied(TokenScopeRule, $"API token {token.TokenId} covers {string.Join(", ", token.SqlKinds)} statements, not {outside}.", analysis, auditText, snapshot);
             }
         }
 
@@ -95,15 +71,7 @@ public sealed partial class StatementGate(Func<PolicySnapshot> policy, TimeProvi
         // held for review is seen, exactly, by its approver, who decides on it.
         if (chosen.Effect == RuleEffect.Allow && TakenApartColumns.FirstMasked(analysis, snapshot, principal, session.Resource) is { } use)
         {
-            return new StatementVerdict
-            {
-                Effect = RuleEffect.Deny,
-                RuleId = MaskedColumnTakenApartRule,
-                RuleMessage = TakenApartColumns.Describe(use),
-                Analysis = analysis,
-                AuditText = auditText,
-                PolicyRevision = snapshot.Revision.ToString(),
-            };
+            return Denied(MaskedColumnTakenApartRule, TakenApartColumns.Describe(use), analysis, auditText, snapshot);
         }
 
         return new StatementVerdict
@@ -119,6 +87,17 @@ public sealed partial class StatementGate(Func<PolicySnapshot> policy, TimeProvi
             NeedsMfa = needsMfa,
         };
     }
+
+    /// <summary>A refusal that is the gateway's own (a built-in guard, the session's state, a token's scope), not a policy rule's.</summary>
+    private static StatementVerdict Denied(string rule, string message, SqlAnalysis analysis, string auditText, PolicySnapshot snapshot) => new()
+    {
+        Effect = RuleEffect.Deny,
+        RuleId = rule,
+        RuleMessage = message,
+        Analysis = analysis,
+        AuditText = auditText,
+        PolicyRevision = snapshot.Revision.ToString(),
+    };
 
     /// <summary>Decides each statement of a text and keeps the strongest outcome, and the smallest max_rows.</summary>
     private static (PolicyDecision Decision, long? MaxRows) DecideAll(PolicySnapshot snapshot, ResolvedPrincipal principal, GatewaySession session, IEnumerable<(StatementKind Kind, string[] Tables)> parts, DateTimeOffset now)
